@@ -1,0 +1,124 @@
+"""The local AWS emulator: moto's server with kstore's fidelity layer and a request counter.
+
+Usage: python tools/emulator/server.py [--host 127.0.0.1] [--port 4566]
+
+Before serving, every patch in ``tools/emulator/fidelity`` is applied (see that package's docstring).
+Besides the AWS APIs it answers:
+
+- ``GET  /_kstore/requests``        -> {"total": N, "by_action": {"ec2:DescribeVpcs": 3, ...}}
+- ``POST /_kstore/requests/reset``  -> zeroes the counter
+- ``GET  /_kstore/health``          -> {"status": "ok", "patches": [...]}
+
+Only AWS API calls are counted; moto's own ``/moto-api`` and ``/_kstore`` are not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from collections import Counter
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+# AWS-managed policies (AmazonSSMManagedInstanceCore, ...) must exist, as on AWS.
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+
+class RequestCounter:
+    """WSGI middleware counting AWS API requests by service:action."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], patches: list[str]) -> None:
+        self.app = app
+        self.patches = patches
+        self.lock = threading.Lock()
+        self.counts: Counter[str] = Counter()
+
+    @staticmethod
+    def _action(environ: dict[str, Any]) -> str:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target:
+            return target.rsplit(".", 1)[-1]
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        if "Action" in query:
+            return query["Action"][0]
+        if environ.get("REQUEST_METHOD") == "POST" and "form" in environ.get("CONTENT_TYPE", ""):
+            # Query-protocol services (EC2, IAM, RDS, ...) put Action in the form body: peek and restore.
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            import io
+
+            environ["wsgi.input"] = io.BytesIO(body)
+            form = parse_qs(body.decode("utf-8", "replace"))
+            if "Action" in form:
+                return form["Action"][0]
+        return f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '/')}"
+
+    @staticmethod
+    def _service(environ: dict[str, Any]) -> str:
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        # AWS4-HMAC-SHA256 Credential=AKID/20261121/us-east-1/ec2/aws4_request, ...
+        if "Credential=" in auth:
+            parts = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+            if len(parts) >= 4:
+                return parts[3]
+        return "unknown"
+
+    def _json(self, start_response: Callable[..., Any], payload: dict[str, Any]) -> list[bytes]:
+        body = json.dumps(payload, sort_keys=True).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_kstore/"):
+            if path == "/_kstore/requests/reset" and environ.get("REQUEST_METHOD") == "POST":
+                with self.lock:
+                    self.counts.clear()
+                return self._json(start_response, {"total": 0, "by_action": {}})
+            if path == "/_kstore/requests":
+                with self.lock:
+                    return self._json(
+                        start_response, {"total": sum(self.counts.values()), "by_action": dict(self.counts)}
+                    )
+            if path == "/_kstore/health":
+                return self._json(start_response, {"status": "ok", "patches": self.patches})
+        elif not path.startswith("/moto-api"):
+            key = f"{self._service(environ)}:{self._action(environ)}"
+            with self.lock:
+                self.counts[key] += 1
+        return self.app(environ, start_response)
+
+
+def build_app() -> RequestCounter:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    import fidelity
+
+    patches = fidelity.apply_all()
+    return RequestCounter(DomainDispatcherApplication(create_backend_app), patches)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("KSTORE_EMULATOR_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("KSTORE_EMULATOR_PORT", "4566")))
+    args = parser.parse_args(argv)
+    os.environ["MOTO_PORT"] = str(args.port)
+
+    from werkzeug.serving import run_simple
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    run_simple(args.host, args.port, build_app(), threaded=True, use_reloader=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
