@@ -1,0 +1,38 @@
+"""Fixtures for the unit tests of the collection's plugins: import them as kstore.platform, run a module in-process."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Callable
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# `ansible_collections.kstore.platform` is this checkout: through the .collections link (see ansible.cfg), or the
+# directory the checkout sits in when it already is ansible_collections/kstore/platform (ansible-test's layout).
+_COLLECTIONS_DIR = ROOT.parents[2] if ROOT.parents[1].name == "ansible_collections" else ROOT / ".collections"
+if str(_COLLECTIONS_DIR) not in sys.path:
+    sys.path.insert(0, str(_COLLECTIONS_DIR))
+
+ModuleRunner = Callable[..., dict[str, Any]]
+
+
+def _run_module(main: Callable[[], None], args: dict[str, Any], check_mode: bool = False, diff: bool = False) -> dict:
+    """Run a module's ``main()`` as Ansible would, and return its JSON result (``failed: true`` on failure)."""
+    module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    stdout = io.StringIO()
+    with patch_module_args(module_args), redirect_stdout(stdout), pytest.raises(SystemExit):
+        main()
+    return json.loads(stdout.getvalue())
+
+
+@pytest.fixture()
+def run_module() -> ModuleRunner:
+    return _run_module
