@@ -1,0 +1,57 @@
+# kstore.platform: the two commands of the README are `make up` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+VENV ?= $(CURDIR)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+INVENTORY ?= inventories/local
+SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+
+.PHONY: help deps up down destroy test lint sanity unit molecule bench build clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+deps: ## Debian packages and the Python venv (idempotent)
+	tools/install-deps
+
+up: deps ## Set everything up and bring the platform up on the local environment
+	tools/localenv up
+	ansible-playbook playbooks/site.yml -i $(INVENTORY)
+
+destroy: deps ## Remove the local platform (state absent, reverse order)
+	tools/localenv up emulator
+	ansible-playbook playbooks/destroy.yml -i $(INVENTORY) -e confirm_destroy=kstore
+
+down: ## Stop the local environment
+	tools/localenv down
+
+test: deps ## The whole test suite: lint, sanity, unit and emulator tests, molecule scenarios
+	tools/localenv up
+	$(MAKE) --no-print-directory lint sanity unit molecule
+
+lint: ## ruff, yamllint, ansible-lint (production profile), shellcheck
+	ruff check .
+	ruff format --check .
+	yamllint --strict .
+	ansible-lint --profile production
+	shellcheck tools/localenv tools/install-deps tests/sanity.sh .ci/run
+
+sanity: ## ansible-test sanity on the collection
+	tests/sanity.sh
+
+unit: ## pytest: modules and filters, emulator fidelity, input validation (against a private emulator)
+	pytest
+
+molecule: ## Every molecule scenario against the local emulator
+	for s in $(SCENARIOS); do molecule test -s $$s; done
+
+bench: deps ## Converge / no-op converge seconds and AWS request counts per tier
+	tools/localenv up emulator
+	python tools/bench.py
+
+build: ## The collection tarball
+	ansible-galaxy collection build --force --output-path build/
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache
