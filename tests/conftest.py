@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -54,38 +55,42 @@ class Emulator:
 def emulator() -> Iterator[Emulator]:
     """A private emulator process for this test session; its URL is also exported as AWS_ENDPOINT_URL."""
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tools/emulator/server.py"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
+    # The emulator logs every request to stderr: into a file, as a pipe nobody reads fills up (64 KiB, about
+    # 900 requests) and then blocks the emulator for good.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tools/emulator/server.py"), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_kstore/health", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"emulator exited: {log.read().decode(errors='replace')[-2000:]}") from None
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    raise RuntimeError("emulator did not answer within 60 s") from None
+                time.sleep(0.2)
+        previous = os.environ.get("AWS_ENDPOINT_URL")
+        os.environ["AWS_ENDPOINT_URL"] = url
         try:
-            urllib.request.urlopen(f"{url}/_kstore/health", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"emulator exited: {proc.stderr.read().decode()[-2000:]}") from None
-            if time.monotonic() > deadline:
+            yield Emulator(url)
+        finally:
+            if previous is None:
+                os.environ.pop("AWS_ENDPOINT_URL", None)
+            else:
+                os.environ["AWS_ENDPOINT_URL"] = previous
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
                 proc.kill()
-                raise RuntimeError("emulator did not answer within 60 s") from None
-            time.sleep(0.2)
-    previous = os.environ.get("AWS_ENDPOINT_URL")
-    os.environ["AWS_ENDPOINT_URL"] = url
-    try:
-        yield Emulator(url)
-    finally:
-        if previous is None:
-            os.environ.pop("AWS_ENDPOINT_URL", None)
-        else:
-            os.environ["AWS_ENDPOINT_URL"] = previous
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture()

@@ -41,7 +41,8 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C(ingress) and C(egress) entries as [rule number, protocol, action, CIDR, ICMP type, ICMP code, from, to].
+  description:
+    - C(ingress) and C(egress) entries, each [rule number, protocol, action, CIDR, ICMP type, ICMP code, from, to].
   type: dict
 """
 
@@ -52,7 +53,9 @@ def data_tier_nacl(plan: dict[str, list[str]], ports: list[int]) -> dict[str, li
     try:
         app, data = list(plan["app"]), list(plan["data"])
     except (KeyError, TypeError):
-        raise AnsibleFilterError("data_tier_nacl: the input must be a subnet plan with 'app' and 'data' lists") from None
+        raise AnsibleFilterError(
+            "data_tier_nacl: the input must be a subnet plan with 'app' and 'data' lists"
+        ) from None
     if len(app) * max(len(ports), 1) > 90 or len(data) > 90:
         raise AnsibleFilterError("data_tier_nacl: too many subnets or ports for the rule-number ranges")
     ingress: list[list[Any]] = []

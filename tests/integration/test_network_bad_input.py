@@ -22,20 +22,29 @@ CASES = {
     "vpc cidr not a CIDR": ({"network_vpc_cidr": "banana"}, "network_vpc_cidr: 'banana' is not an IPv4 CIDR"),
     "vpc cidr prefix /33": ({"network_vpc_cidr": "10.20.0.0/33"}, "network_vpc_cidr"),
     "vpc cidr with host bits": ({"network_vpc_cidr": "10.20.0.1/16"}, "network_vpc_cidr"),
-    "vpc cidr larger than AWS allows": ({"network_vpc_cidr": "10.0.0.0/8"}, "network_vpc_cidr: '10.0.0.0/8' has prefix /8"),
+    "vpc cidr larger than AWS allows": (
+        {"network_vpc_cidr": "10.0.0.0/8"},
+        "network_vpc_cidr: '10.0.0.0/8' has prefix /8",
+    ),
     "one AZ": ({"network_az_count": 1}, "network_az_count"),
     "four AZs": ({"network_az_count": 4}, "network_az_count"),
     "unknown NAT mode": ({"network_nat_mode": "double"}, "network_nat_mode"),
     "misspelled variable": ({"network_vpc_cdir": "10.0.0.0/16"}, "Unknown variable(s) network_vpc_cdir"),
     "overlapping explicit subnets": (
-        {"network_public_subnets": ["10.20.0.0/24", "10.20.1.0/24"], "network_app_subnets": ["10.20.1.0/25", "10.20.2.0/24"]},
+        {
+            "network_public_subnets": ["10.20.0.0/24", "10.20.1.0/24"],
+            "network_app_subnets": ["10.20.1.0/25", "10.20.2.0/24"],
+        },
         "network_app_subnets[0]: 10.20.1.0/25 overlaps network_public_subnets[1]",
     ),
     "explicit subnets outside the VPC": (
         {"network_data_subnets": ["192.168.0.0/24", "192.168.1.0/24"]},
         "network_data_subnets[0]: 192.168.0.0/24 is not inside network_vpc_cidr",
     ),
-    "explicit subnets fewer than AZs": ({"network_public_subnets": ["10.20.0.0/24"]}, "network_public_subnets: 1 subnets"),
+    "explicit subnets fewer than AZs": (
+        {"network_public_subnets": ["10.20.0.0/24"]},
+        "network_public_subnets: 1 subnets",
+    ),
     "unknown endpoint switch": ({"network_endpoints": {"ssmm": True}}, "network_endpoints"),
     "retention CloudWatch refuses": ({"network_flow_logs_retention_days": 45}, "network_flow_logs_retention_days"),
     "unknown state": ({"network_state": "gone"}, "network_state"),

@@ -2,7 +2,8 @@
 
 Each module in this package patches exactly one behaviour, is named after it, documents the AWS behaviour it
 restores (with the API and error names AWS documents), and exposes ``apply() -> None``. ``apply_all`` applies
-them in name order and returns their names; the server reports them at ``/_kstore/health``.
+them in name order and returns their names; the server reports them at ``/_kstore/health``. Modules whose name
+starts with ``_`` are shared helpers, not patches.
 Every patch has a test in ``tests/emulator`` that shows the behaviour over HTTP.
 """
 
@@ -15,6 +16,8 @@ import pkgutil
 def apply_all() -> list[str]:
     applied = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         module.apply()
         applied.append(info.name)

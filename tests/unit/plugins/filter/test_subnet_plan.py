@@ -45,7 +45,10 @@ def test_explicit_tier_is_kept_and_others_derived() -> None:
         ({"newbits": 13}, "network_subnet_newbits"),
         ({"newbits": 2}, "network_subnet_newbits"),
         ({"explicit": {"public": ["10.20.0.0/24"]}}, "network_public_subnets: 1 subnets given"),
-        ({"explicit": {"data": ["10.99.0.0/24", "10.99.1.0/24"]}}, "network_data_subnets[0]: 10.99.0.0/24 is not inside"),
+        (
+            {"explicit": {"data": ["10.99.0.0/24", "10.99.1.0/24"]}},
+            "network_data_subnets[0]: 10.99.0.0/24 is not inside",
+        ),
         (
             {"explicit": {"public": ["10.20.0.0/24", "10.20.1.0/24"], "app": ["10.20.1.0/25", "10.20.2.0/24"]}},
             "network_app_subnets[0]: 10.20.1.0/25 overlaps network_public_subnets[1]",
