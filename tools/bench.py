@@ -75,12 +75,12 @@ def main() -> int:
 
     extra = {"platform_name": "bench", "platform_env": "bench"}
     for item in args.extra:
-        key, _, value = item.partition("=")
+        key, _sep, value = item.partition("=")
         extra[key] = json.loads(value) if value[:1] in "[{0123456789" or value in ("true", "false") else value
 
     results: dict[str, dict[str, dict[str, float]]] = {}
     for tier in args.tier or sorted(STATE_VAR):
-        samples = [bench_tier(tier, extra) for _ in range(args.repeat)]
+        samples = [bench_tier(tier, extra) for _run in range(args.repeat)]
         results[tier] = {
             run: {
                 "seconds": round(statistics.median(s[run][0] for s in samples), 1),

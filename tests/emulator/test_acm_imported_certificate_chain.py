@@ -43,7 +43,7 @@ def _pems(text: str) -> list[str]:
 
 def test_imported_without_chain(aws: Callable[[str], Any]) -> None:
     acm = aws("acm")
-    cert, key, _, _ = _certificate("shop.example.com")
+    cert, key, _leaf_name, _leaf_key = _certificate("shop.example.com")
     arn = acm.import_certificate(Certificate=cert.encode(), PrivateKey=key.encode())["CertificateArn"]
     got = acm.get_certificate(CertificateArn=arn)
     assert _pems(got["CertificateChain"]) == _pems(got["Certificate"]) == _pems(cert)
@@ -51,8 +51,8 @@ def test_imported_without_chain(aws: Callable[[str], Any]) -> None:
 
 def test_imported_with_chain(aws: Callable[[str], Any]) -> None:
     acm = aws("acm")
-    ca_cert, _, ca_name, ca_key = _certificate("Shop Test CA")
-    cert, key, _, _ = _certificate("shop.example.com", issuer=(ca_name, ca_key))
+    ca_cert, _ca_pem_key, ca_name, ca_key = _certificate("Shop Test CA")
+    cert, key, _leaf_name, _leaf_key = _certificate("shop.example.com", issuer=(ca_name, ca_key))
     arn = acm.import_certificate(Certificate=cert.encode(), PrivateKey=key.encode(), CertificateChain=ca_cert.encode())[
         "CertificateArn"
     ]
@@ -60,7 +60,7 @@ def test_imported_with_chain(aws: Callable[[str], Any]) -> None:
 
 
 def test_acm_certificate_import_converges(ansible_runs: AnsibleRuns) -> None:
-    cert, key, _, _ = _certificate("shop.example.com")
+    cert, key, _leaf_name, _leaf_key = _certificate("shop.example.com")
     args = {"certificate": cert, "private_key": key, "name_tag": "shop", "state": "present"}
     first, second = ansible_runs("community.aws.acm_certificate", args, args)
     assert (first["changed"], second["changed"]) == (True, False)

@@ -23,7 +23,7 @@ def _network(ec2: Any) -> tuple[str, list[str]]:
 
 def test_application_load_balancer_defaults(aws: Callable[[str], Any]) -> None:
     elbv2 = aws("elbv2")
-    _, subnets = _network(aws("ec2"))
+    _vpc_id, subnets = _network(aws("ec2"))
     arn = elbv2.create_load_balancer(Name="shop", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
     attrs = _attrs(elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"])
     assert attrs["access_logs.s3.enabled"] == "false"
@@ -43,7 +43,7 @@ def test_application_load_balancer_defaults(aws: Callable[[str], Any]) -> None:
 
 def test_network_load_balancer_defaults(aws: Callable[[str], Any]) -> None:
     elbv2 = aws("elbv2")
-    _, subnets = _network(aws("ec2"))
+    _vpc_id, subnets = _network(aws("ec2"))
     arn = elbv2.create_load_balancer(Name="nlb", Subnets=subnets, Type="network")["LoadBalancers"][0]["LoadBalancerArn"]
     attrs = _attrs(elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"])
     assert attrs["load_balancing.cross_zone.enabled"] == "false"
@@ -54,7 +54,7 @@ def test_network_load_balancer_defaults(aws: Callable[[str], Any]) -> None:
 
 def test_target_group_defaults(aws: Callable[[str], Any]) -> None:
     elbv2 = aws("elbv2")
-    vpc_id, _ = _network(aws("ec2"))
+    vpc_id, _subnets = _network(aws("ec2"))
     http = elbv2.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc_id, TargetType="ip")
     attrs = _attrs(
         elbv2.describe_target_group_attributes(TargetGroupArn=http["TargetGroups"][0]["TargetGroupArn"])["Attributes"]

@@ -70,6 +70,6 @@ def test_reset_needs_post(clean_emulator: Any) -> None:
 
 def test_keeps_answering_after_many_requests(emulator: Any) -> None:
     """Every request is logged to stderr: more than a pipe holds (64 KiB) must not stall the emulator."""
-    for _ in range(1100):
+    for _request in range(1100):
         with urllib.request.urlopen(f"{emulator.url}/_kstore/health", timeout=5) as resp:
             assert resp.status == 200

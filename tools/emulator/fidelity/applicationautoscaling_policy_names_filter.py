@@ -29,7 +29,7 @@ def apply() -> None:
             names = self._get_param("PolicyNames")
             if not names:
                 return original(self)
-            _, policies = self.applicationautoscaling_backend.describe_scaling_policies(
+            _next_token, policies = self.applicationautoscaling_backend.describe_scaling_policies(
                 service_namespace=self._get_param("ServiceNamespace"),
                 resource_id=self._get_param("ResourceId"),
                 scalable_dimension=self._get_param("ScalableDimension"),

@@ -44,7 +44,7 @@ def _selections(response: Any) -> tuple[str, dict[str, dict[str, Any]], str]:
 def _selection(response: Any) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     from moto.backup.exceptions import ResourceNotFoundException
 
-    _, selections, selection_id = _selections(response)
+    _plan_id, selections, selection_id = _selections(response)
     if selection_id not in selections:
         raise ResourceNotFoundException(msg=f"Failed reading selection {selection_id}")
     return selections, selections[selection_id]
@@ -55,7 +55,7 @@ def create_backup_selection(self: Any) -> str:
     from moto.core.utils import unix_time
     from moto.moto_api._internal import mock_random
 
-    plan_id, selections, _ = _selections(self)
+    plan_id, selections, _selection_id = _selections(self)
     params = json.loads(self.body or "{}")
     document = dict(params["BackupSelection"])
     if any(s["BackupSelection"]["SelectionName"] == document["SelectionName"] for s in selections.values()):
@@ -77,12 +77,12 @@ def create_backup_selection(self: Any) -> str:
 
 
 def get_backup_selection(self: Any) -> str:
-    _, selection = _selection(self)
+    _plan_id, selection = _selection(self)
     return json.dumps({k: v for k, v in copy.deepcopy(selection).items() if v is not None})
 
 
 def list_backup_selections(self: Any) -> str:
-    _, selections, _ = _selections(self)
+    _plan_id, selections, _selection_id = _selections(self)
     start = int(self.querystring.get("nextToken", ["0"])[0] or 0)
     size = int(self.querystring.get("maxResults", [DEFAULT_MAX_RESULTS])[0])
     entries = []
