@@ -1,5 +1,5 @@
 # Copyright: Contributors to the kstore.platform collection
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Tag planning shared by the collection's modules, whatever API the service uses to write tags."""
 
