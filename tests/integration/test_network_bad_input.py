@@ -1,22 +1,16 @@
 """Bad input to the network role fails before any AWS call, with a message naming the variable.
 
-Each case runs `ansible-playbook playbooks/network.yml` against a private emulator (tests/conftest.py) and reads
+Each case runs `ansible-playbook playbooks/network.yml` against a private emulator (tests/conftest.py, through
+tests/integration/conftest.py's run_playbook) and reads
 the emulator's request counter: it must stay at zero. A valid run in check mode is the control showing that the
 counter does see the role's calls.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+PLAYBOOK = "playbooks/network.yml"
 
 CASES = {
     "vpc cidr not a CIDR": ({"network_vpc_cidr": "banana"}, "network_vpc_cidr: 'banana' is not an IPv4 CIDR"),
@@ -56,37 +50,18 @@ CASES = {
 }
 
 
-def run_network(emulator_url: str, extra_vars: dict, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env.update(
-        KSTORE_EMULATOR_PORT=str(urlparse(emulator_url).port),
-        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-        ANSIBLE_NOCOLOR="1",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-    )
-    return subprocess.run(
-        ["ansible-playbook", "playbooks/network.yml", "-i", "inventories/local", "-e", json.dumps(extra_vars), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(("extra_vars", "message"), list(CASES.values()), ids=list(CASES))
-def test_bad_input_fails_before_any_aws_call(clean_emulator, extra_vars: dict, message: str) -> None:
-    result = run_network(clean_emulator.url, extra_vars)
+def test_bad_input_fails_before_any_aws_call(clean_emulator, run_playbook, extra_vars: dict, message: str) -> None:
+    result = run_playbook(PLAYBOOK, extra_vars)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert message in " ".join(output.split()), output
     assert clean_emulator.requests()["total"] == 0, clean_emulator.requests()
 
 
-def test_valid_input_does_reach_the_emulator(clean_emulator) -> None:
+def test_valid_input_does_reach_the_emulator(clean_emulator, run_playbook) -> None:
     """The control: the counter sees the role's calls, so a zero above means none was made."""
-    result = run_network(clean_emulator.url, {"network_az_count": 3}, "--check")
+    result = run_playbook(PLAYBOOK, {"network_az_count": 3}, "--check")
     assert result.returncode == 0, result.stdout + result.stderr
     counts = clean_emulator.requests()
     assert counts["total"] > 0

@@ -1,0 +1,57 @@
+"""Helpers for the integration tests: run a playbook with the local inventory against the private emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PlaybookRun = Callable[..., subprocess.CompletedProcess]
+
+
+def ansible_playbook(
+    emulator_url: str, playbook: str | Path, extra_vars: dict[str, Any], *args: str
+) -> subprocess.CompletedProcess:
+    """``ansible-playbook <playbook> -i inventories/local -e <extra_vars> <args>`` from the checkout, pointed at the
+    emulator at ``emulator_url`` (through KSTORE_EMULATOR_PORT, which the local inventory reads)."""
+    env = dict(os.environ)
+    env.update(
+        KSTORE_EMULATOR_PORT=str(urlparse(emulator_url).port),
+        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_NOCOLOR="1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    return subprocess.run(
+        ["ansible-playbook", str(playbook), "-i", "inventories/local", "-e", json.dumps(extra_vars), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture()
+def run_playbook(clean_emulator: Any, tmp_path: Path) -> PlaybookRun:
+    """Run a playbook (a path relative to the checkout, or a list of plays) against the emptied emulator."""
+
+    def run(
+        playbook: str | list[dict[str, Any]], extra_vars: dict[str, Any], *args: str
+    ) -> subprocess.CompletedProcess:
+        if not isinstance(playbook, str):
+            path = tmp_path / "playbook.yml"
+            path.write_text(json.dumps(playbook))  # JSON is YAML
+            playbook = str(path)
+        return ansible_playbook(clean_emulator.url, playbook, extra_vars, *args)
+
+    return run
