@@ -24,7 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PORT = os.environ.get("KSTORE_EMULATOR_PORT", "4566")
 URL = f"http://127.0.0.1:{PORT}"
-STATE_VAR = {"network": "network_state", "security": "security_state", "storage": "storage_state", "database": "database_state"}
+STATE_VAR = {
+    "network": "network_state",
+    "security": "security_state",
+    "storage": "storage_state",
+    "database": "database_state",
+    "cache": "cache_state",
+}
 RUNS = ("converge", "no-op converge", "check mode", "absent")
 
 
