@@ -43,8 +43,9 @@ sanity: ## ansible-test sanity on the collection
 unit: ## pytest: modules and filters, emulator fidelity, input validation (against a private emulator)
 	pytest
 
-molecule: ## Every molecule scenario against the local emulator
-	for s in $(SCENARIOS); do molecule test -s $$s; done
+molecule: ## Every molecule scenario against the local emulator (all run; fails if any failed)
+	failed=""; for s in $(SCENARIOS); do molecule test -s $$s || failed="$$failed $$s"; done; \
+	if [ -n "$$failed" ]; then echo "molecule scenarios failed:$$failed"; exit 1; fi
 
 bench: deps ## Converge / no-op converge seconds and AWS request counts per tier
 	tools/localenv up emulator
