@@ -35,7 +35,7 @@ lint: ## ruff, yamllint, ansible-lint (production profile), shellcheck
 	ruff format --check .
 	yamllint --strict .
 	ansible-lint --profile production
-	shellcheck tools/localenv tools/install-deps tests/sanity.sh .ci/run
+	shellcheck tools/localenv tools/install-deps tools/molecule-all tests/sanity.sh .ci/run
 
 sanity: ## ansible-test sanity on the collection
 	tests/sanity.sh
@@ -43,9 +43,8 @@ sanity: ## ansible-test sanity on the collection
 unit: ## pytest: modules and filters, emulator fidelity, input validation (against a private emulator)
 	pytest
 
-molecule: ## Every molecule scenario against the local emulator (all run; fails if any failed)
-	failed=""; for s in $(SCENARIOS); do molecule test -s $$s || failed="$$failed $$s"; done; \
-	if [ -n "$$failed" ]; then echo "molecule scenarios failed:$$failed"; exit 1; fi
+molecule: ## Every molecule scenario, MOLECULE_JOBS at a time, each on its own emulator (fails naming failures)
+	tools/molecule-all $(SCENARIOS)
 
 bench: deps ## Converge / no-op converge seconds and AWS request counts per tier
 	tools/localenv up emulator
