@@ -30,12 +30,15 @@ test: deps ## The whole test suite: lint, sanity, unit and emulator tests, molec
 	tools/localenv up
 	$(MAKE) --no-print-directory lint sanity unit molecule
 
-lint: ## ruff, yamllint, ansible-lint (production profile), shellcheck
+lint: ## ruff, yamllint, ansible-lint (production profile), shellcheck, checkov + hadolint on the Dockerfiles
 	ruff check .
 	ruff format --check .
 	yamllint --strict .
 	ansible-lint --profile production
-	shellcheck tools/localenv tools/install-deps tools/molecule-all tests/sanity.sh .ci/run
+	shellcheck tools/localenv tools/install-deps tools/molecule-all tools/base-image tests/sanity.sh .ci/run \
+		files/prestashop/bin/ps-extract-release files/prestashop/rootfs/usr/local/bin/docker-entrypoint \
+		files/prestashop/rootfs/usr/local/bin/ps-install files/mariadb/docker-entrypoint tools/lint-dockerfiles
+	tools/lint-dockerfiles
 
 sanity: ## ansible-test sanity on the collection
 	tests/sanity.sh

@@ -1,0 +1,133 @@
+<?php
+// ps-install: the one explicit, idempotent PrestaShop install step of the golden image (the one-off ECS task).
+// Exit codes: 0 installed / already installed, 2 configuration missing, 3 database unreachable within
+// PS_DB_WAIT_TIMEOUT, 4 installer failed, 5 partial install found (left untouched). Never prints passwords and
+// never clears a database (--db_clear=0 --db_create=0 always).
+declare(strict_types=1);
+
+const ROOT = '/var/www/html';
+const PARAMETERS = ROOT . '/app/config/parameters.php';
+const BAKED_PARAMETERS = '/etc/prestashop/parameters.php';
+
+function say(string $message): void
+{
+    fwrite(STDOUT, "ps-install: $message\n");
+}
+
+function fail(int $code, string $message): never
+{
+    fwrite(STDERR, "ps-install: $message\n");
+    exit($code);
+}
+
+function env(string $name, string $default = ''): string
+{
+    $value = getenv($name);
+    return ($value === false || $value === '') ? $default : $value;
+}
+
+$required = ['PS_DB_HOST', 'PS_DB_NAME', 'PS_DB_USER', 'PS_DB_PASSWORD', 'PS_DOMAIN', 'PS_ADMIN_EMAIL',
+    'PS_ADMIN_PASSWORD', 'PS_SHOP_NAME'];
+foreach ($required as $name) {
+    if (env($name) === '') {
+        fail(2, "configuration missing: $name is not set");
+    }
+}
+$host = env('PS_DB_HOST');
+$port = env('PS_DB_PORT', '3306');
+$name = env('PS_DB_NAME');
+$prefix = env('PS_DB_PREFIX', 'ps_');
+$timeout = env('PS_DB_WAIT_TIMEOUT', '120');
+if (!ctype_digit($port)) {
+    fail(2, "configuration invalid: PS_DB_PORT must be a number");
+}
+if (!ctype_digit($timeout)) {
+    fail(2, "configuration invalid: PS_DB_WAIT_TIMEOUT must be a number of seconds");
+}
+if (!preg_match('/^[A-Za-z0-9_]{1,32}$/', $prefix)) {
+    fail(2, "configuration invalid: PS_DB_PREFIX must match ^[A-Za-z0-9_]{1,32}$");
+}
+$secrets = array_filter([env('PS_DB_PASSWORD'), env('PS_ADMIN_PASSWORD')], static fn ($s) => strlen($s) >= 1);
+$mask = static fn (string $text): string => str_replace($secrets, '********', $text);
+
+// 1. Wait for the database.
+$deadline = microtime(true) + (int) $timeout;
+$pdo = null;
+$lastError = '';
+do {
+    try {
+        $pdo = new PDO(sprintf('mysql:host=%s;port=%d;dbname=%s;charset=utf8mb4', $host, (int) $port, $name),
+            env('PS_DB_USER'), env('PS_DB_PASSWORD'),
+            [PDO::ATTR_TIMEOUT => 3, PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+        $pdo->query('SELECT 1');
+    } catch (PDOException $e) {
+        $pdo = null;
+        $lastError = $mask($e->getMessage());
+        if (microtime(true) + 2 > $deadline) {
+            break;
+        }
+        sleep(2);
+    }
+} while ($pdo === null);
+if ($pdo === null) {
+    fail(3, "database $host:$port/$name unreachable within {$timeout}s: $lastError");
+}
+say("database $host:$port/$name reachable");
+
+// 2. Already installed? Partial install?
+$like = str_replace(['\\', '_', '%'], ['\\\\', '\\_', '\\%'], $prefix) . '%';
+$stmt = $pdo->prepare('SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_name LIKE ?');
+$stmt->execute([$name, $like]);
+$tables = $stmt->fetchAll(PDO::FETCH_COLUMN);
+if ($tables !== []) {
+    $configured = false;
+    if (in_array($prefix . 'configuration', $tables, true)) {
+        $row = $pdo->query("SELECT COUNT(*) FROM `{$prefix}configuration` WHERE name IN ('PS_VERSION_DB', 'PS_SHOP_DOMAIN')");
+        $configured = (int) $row->fetchColumn() > 0;
+    }
+    if ($configured) {
+        say("already installed (" . count($tables) . " $prefix tables in $name); nothing to do");
+        exit(0);
+    }
+    fail(5, 'partial install found: ' . count($tables) . " tables with prefix $prefix in $name but no "
+        . "{$prefix}configuration row PS_VERSION_DB/PS_SHOP_DOMAIN; refusing to touch it (restore or clean it by hand)");
+}
+$pdo = null;
+
+// 3. Run the installer (never clears or creates the database). It rewrites parameters.php with literal values:
+// the baked, environment-reading file is put back afterwards.
+$args = [
+    PHP_BINARY, ROOT . '/install/index_cli.php',
+    '--db_clear=0', '--db_create=0',
+    '--domain=' . env('PS_DOMAIN'),
+    '--db_server=' . $host . ':' . $port,
+    '--db_name=' . $name,
+    '--db_user=' . env('PS_DB_USER'),
+    '--db_password=' . env('PS_DB_PASSWORD'),
+    '--prefix=' . $prefix,
+    '--email=' . env('PS_ADMIN_EMAIL'),
+    '--password=' . env('PS_ADMIN_PASSWORD'),
+    '--language=' . env('PS_LANGUAGE', 'en'),
+    '--country=' . env('PS_COUNTRY', 'gb'),
+    '--name=' . env('PS_SHOP_NAME'),
+    '--ssl=1',
+];
+say('running install/index_cli.php (PrestaShop ' . trim((string) @file_get_contents('/etc/prestashop/version'))
+    . ', domain ' . env('PS_DOMAIN') . ', prefix ' . $prefix . ', db_clear=0)');
+$process = proc_open($args, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['redirect', 1]], $pipes, ROOT);
+if (!is_resource($process)) {
+    fail(4, 'installer failed: cannot start php');
+}
+while (($line = fgets($pipes[1])) !== false) {
+    fwrite(STDOUT, $mask($line));
+}
+fclose($pipes[1]);
+$status = proc_close($process);
+if (is_file(BAKED_PARAMETERS) && @copy(BAKED_PARAMETERS, PARAMETERS) === false) {
+    fwrite(STDERR, "ps-install: WARNING could not restore the baked parameters.php\n");
+}
+if ($status !== 0) {
+    fail(4, "installer failed (exit $status)");
+}
+say('installed');
+exit(0);

@@ -1,0 +1,18 @@
+<?php
+// Deep health check: one query on the configured database, without loading PrestaShop. 200 "ok" or 503.
+header('Content-Type: text/plain');
+header('Cache-Control: no-store');
+$env = static fn (string $name, string $default = ''): string => (($v = getenv($name)) === false || $v === '') ? $default : $v;
+try {
+    $pdo = new PDO(
+        sprintf('mysql:host=%s;port=%d;dbname=%s', $env('PS_DB_HOST', '127.0.0.1'), (int) $env('PS_DB_PORT', '3306'), $env('PS_DB_NAME')),
+        $env('PS_DB_USER'),
+        $env('PS_DB_PASSWORD'),
+        [PDO::ATTR_TIMEOUT => 3, PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]
+    );
+    $pdo->query('SELECT 1')->fetchColumn();
+    echo 'ok';
+} catch (Throwable $e) {
+    http_response_code(503);
+    echo 'database unavailable';
+}

@@ -1,0 +1,387 @@
+"""The golden PrestaShop image (files/prestashop/) against a real Docker engine and a real MariaDB container.
+
+The release is the TEST FIXTURE tests/fixtures/prestashop_standin.py (a stand-in with PrestaShop's layout and
+entry points, not PrestaShop). One image build is shared by the whole module; the tests need a Docker engine
+(skipped, with the reason, only when none answers) and the base image debian:bookworm-slim, which
+tools/base-image builds with debootstrap when it is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+import prestashop_standin  # noqa: E402
+
+RUN_ID = uuid.uuid4().hex[:8]
+IMAGE = f"kstore/prestashop:pytest-{RUN_ID}"
+DB_IMAGE = "kstore/mariadb:test"
+DB_PASSWORD = "Db-pa55word-4-tests"
+ADMIN_PASSWORD = "Adm1n-pa55word-4-tests"
+ROOT_PASSWORD = "root-pa55word"
+
+
+def docker(*args: str, timeout: int = 600, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"docker {' '.join(args[:3])} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+def docker_answers() -> str | None:
+    if shutil.which("docker") is None:
+        return "the docker CLI is not installed"
+    try:
+        result = subprocess.run(["docker", "info"], capture_output=True, text=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        return "docker info timed out"
+    return None if result.returncode == 0 else f"no Docker engine answers: {result.stderr.strip()[:200]}"
+
+
+_reason = docker_answers()
+pytestmark = pytest.mark.skipif(_reason is not None, reason=f"needs a Docker engine ({_reason})")
+
+
+@dataclass
+class Build:
+    context: Path
+    sha256: str
+    seconds: float
+
+
+def build_args(release: str, sha256: str, **extra: str) -> list[str]:
+    args = {"PS_VERSION": "9.0.1", "PS_RELEASE_FILE": release, "PS_RELEASE_SHA256": sha256, **extra}
+    return [item for key, value in args.items() for item in ("--build-arg", f"{key}={value}")]
+
+
+@pytest.fixture(scope="module")
+def base_image() -> None:
+    if docker("image", "inspect", "debian:bookworm-slim", check=False).returncode != 0:
+        result = subprocess.run([str(ROOT / "tools" / "base-image")], capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, f"tools/base-image failed:\n{result.stderr}"
+
+
+@pytest.fixture(scope="module")
+def build(base_image: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
+    """The image, built once from a copy of files/prestashop with the stand-in release (zip-in-zip layout)."""
+    context = tmp_path_factory.mktemp("context") / "prestashop"
+    shutil.copytree(ROOT / "files" / "prestashop", context, ignore=shutil.ignore_patterns("*.zip"))
+    sha256 = prestashop_standin.build(context / "release" / "standin.zip", version="9.0.1", layout="8")
+    started = time.monotonic()
+    docker("build", "-t", IMAGE, *build_args("release/standin.zip", sha256), str(context), timeout=1200)
+    seconds = time.monotonic() - started
+    print(f"\ngolden image build: {seconds:.1f}s")
+    yield Build(context, sha256, seconds)
+    docker("image", "rm", "-f", IMAGE, check=False)
+
+
+@pytest.fixture(scope="module")
+def network() -> Iterator[str]:
+    name = f"pytest-ps-{RUN_ID}"
+    docker("network", "create", name)
+    yield name
+    docker("network", "rm", name, check=False)
+
+
+@pytest.fixture(scope="module")
+def mariadb(base_image: None, network: str) -> Iterator[str]:
+    """A MariaDB container (files/mariadb) on the test network; returns its host name there."""
+    docker("build", "-q", "-t", DB_IMAGE, str(ROOT / "files" / "mariadb"), timeout=900)
+    name = f"pytest-db-{RUN_ID}"
+    env = {
+        "MARIADB_ROOT_PASSWORD": ROOT_PASSWORD,
+        "MARIADB_DATABASE": "shop",
+        "MARIADB_USER": "shop",
+        "MARIADB_PASSWORD": DB_PASSWORD,
+    }
+    docker("run", "-d", "--name", name, "--network", network, *env_args(env), DB_IMAGE)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if sql(name, "SELECT 1", check=False).returncode == 0:
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError(f"MariaDB did not come up:\n{docker('logs', name, check=False).stderr}")
+        yield name
+    finally:
+        docker("rm", "-f", "-v", name, check=False)
+
+
+def env_args(env: dict[str, str]) -> list[str]:
+    return [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
+
+
+def sql(db: str, statement: str, database: str = "", check: bool = True) -> subprocess.CompletedProcess:
+    """Run SQL as root in the DB container (TCP, so the user tables are really reachable)."""
+    args = ["exec", db, "mariadb", "-h127.0.0.1", "-uroot", f"-p{ROOT_PASSWORD}", "-N", "-B", "-e", statement]
+    return docker(*args, *([database] if database else []), check=check, timeout=60)
+
+
+def new_database(db: str, grants: str = "ALL") -> str:
+    name = f"shop_{uuid.uuid4().hex[:8]}"
+    sql(db, f"CREATE DATABASE {name} CHARACTER SET utf8mb4; GRANT {grants} ON {name}.* TO 'shop'@'%';")
+    return name
+
+
+def shop_env(db_host: str, db_name: str, **overrides: str) -> dict[str, str]:
+    env = {
+        "PS_DB_HOST": db_host,
+        "PS_DB_NAME": db_name,
+        "PS_DB_USER": "shop",
+        "PS_DB_PASSWORD": DB_PASSWORD,
+        "PS_DOMAIN": "shop.example.test",
+        "PS_ADMIN_EMAIL": "admin@example.test",
+        "PS_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "PS_SHOP_NAME": "Kstore Test Shop",
+        "PS_DB_WAIT_TIMEOUT": "20",
+    }
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def ps_install(network: str, env: dict[str, str], timeout: int = 180) -> subprocess.CompletedProcess:
+    return docker(
+        "run", "--rm", "--network", network, *env_args(env), IMAGE, "ps-install", check=False, timeout=timeout
+    )
+
+
+def tables(db: str, database: str) -> list[str]:
+    out = sql(db, f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{database}'").stdout
+    return sorted(out.split())
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """GET without following redirects: (status, headers, body)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode(errors="replace")
+
+
+@dataclass
+class Web:
+    name: str
+    url: str
+    seconds_to_health: float
+
+
+def start_web(network: str, env: dict[str, str]) -> Web:
+    name = f"pytest-web-{uuid.uuid4().hex[:8]}"
+    started = time.monotonic()
+    docker("run", "-d", "--name", name, "--network", network, "-p", "127.0.0.1::8080", *env_args(env), IMAGE)
+    port = docker("port", name, "8080/tcp").stdout.split(":")[-1].strip()
+    url = f"http://127.0.0.1:{port}"
+    while time.monotonic() - started < 10:
+        try:
+            if http_get(url + "/health")[0] == 200:
+                return Web(name, url, time.monotonic() - started)
+        except OSError:
+            pass
+        time.sleep(0.1)
+    logs = docker("logs", name, check=False)
+    docker("rm", "-f", name, check=False)
+    raise AssertionError(f"/health not 200 within 10s:\n{logs.stdout}\n{logs.stderr}")
+
+
+@pytest.fixture
+def web_factory(build: Build, network: str) -> Iterator:
+    started: list[Web] = []
+
+    def factory(env: dict[str, str]) -> Web:
+        web = start_web(network, env)
+        started.append(web)
+        return web
+
+    yield factory
+    for web in started:
+        docker("rm", "-f", web.name, check=False)
+
+
+# ---- build -------------------------------------------------------------------------------------------------------
+
+
+def test_build_labels_user_port_healthcheck(build: Build) -> None:
+    config = json.loads(docker("image", "inspect", IMAGE).stdout)[0]["Config"]
+    assert config["User"] == "33:33"
+    assert "8080/tcp" in config["ExposedPorts"]
+    assert config["Healthcheck"]["Test"][-1].endswith("/health")
+    assert config["Labels"]["org.opencontainers.image.version"] == "9.0.1"
+    assert config["Cmd"] == ["apache2-foreground"]
+    assert "ps-install" not in json.dumps([config["Cmd"], config["Entrypoint"]])
+    listing = docker("run", "--rm", IMAGE, "ls", "/var/www/html").stdout.split()
+    assert "admin-kstore" in listing and "admin" not in listing and "install" in listing
+
+
+def test_build_fails_on_checksum_mismatch(build: Build) -> None:
+    wrong = "0" * 64
+    result = docker("build", *build_args("release/standin.zip", wrong), str(build.context), check=False)
+    assert result.returncode != 0
+    assert "checksum mismatch" in result.stdout + result.stderr
+
+
+def test_build_rejects_reserved_admin_dir(build: Build) -> None:
+    args = build_args("release/standin.zip", build.sha256, PS_ADMIN_DIR="admin")
+    result = docker("build", *args, str(build.context), check=False)
+    assert result.returncode != 0
+    assert "PS_ADMIN_DIR" in result.stdout + result.stderr
+
+
+def test_build_accepts_the_9x_folder_layout(build: Build) -> None:
+    sha256 = prestashop_standin.build(build.context / "release" / "standin9.zip", version="9.0.1", layout="9")
+    tag = f"{IMAGE}-layout9"
+    docker("build", "-t", tag, *build_args("release/standin9.zip", sha256), str(build.context))
+    try:
+        out = docker("run", "--rm", tag, "ls", "/var/www/html/install").stdout
+        assert "index_cli.php" in out
+    finally:
+        docker("image", "rm", "-f", tag, check=False)
+
+
+# ---- ps-install --------------------------------------------------------------------------------------------------
+
+
+def test_install_then_already_installed(build: Build, network: str, mariadb: str) -> None:
+    database = new_database(mariadb)
+    first = ps_install(network, shop_env(mariadb, database))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "installed" in first.stdout
+    assert tables(mariadb, database) == ["ps_configuration", "ps_employee", "ps_shop"]
+    charset = sql(mariadb, f"SELECT table_collation FROM information_schema.tables WHERE table_schema='{database}'")
+    assert set(charset.stdout.split()) == {"utf8mb4_unicode_ci"}
+    second = ps_install(network, shop_env(mariadb, database))
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "already installed" in second.stdout
+    assert sql(mariadb, "SELECT COUNT(*) FROM ps_configuration", database).stdout.strip() == "7"
+    for run in (first, second):
+        assert DB_PASSWORD not in run.stdout + run.stderr
+        assert ADMIN_PASSWORD not in run.stdout + run.stderr
+
+
+def test_install_with_custom_prefix(build: Build, network: str, mariadb: str) -> None:
+    database = new_database(mariadb)
+    result = ps_install(network, shop_env(mariadb, database, PS_DB_PREFIX="ks_"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert tables(mariadb, database) == ["ks_configuration", "ks_employee", "ks_shop"]
+
+
+def test_partial_install_is_refused(build: Build, network: str, mariadb: str) -> None:
+    database = new_database(mariadb)
+    sql(mariadb, "CREATE TABLE ps_shop (id INT); INSERT INTO ps_shop VALUES (1);", database)
+    result = ps_install(network, shop_env(mariadb, database))
+    assert result.returncode == 5, result.stdout + result.stderr
+    assert "partial install" in result.stderr
+    assert tables(mariadb, database) == ["ps_shop"]
+    assert sql(mariadb, "SELECT COUNT(*) FROM ps_shop", database).stdout.strip() == "1"
+
+
+def test_unreachable_database_exits_3_within_timeout(build: Build, network: str) -> None:
+    started = time.monotonic()
+    result = ps_install(network, shop_env("no-such-db-host", "shop", PS_DB_WAIT_TIMEOUT="4"), timeout=60)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "unreachable within 4s" in result.stderr
+    assert elapsed < 20
+    assert DB_PASSWORD not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["PS_DB_HOST", "PS_DB_PASSWORD", "PS_ADMIN_EMAIL", "PS_DOMAIN"])
+def test_missing_configuration_exits_2(build: Build, network: str, missing: str) -> None:
+    env = shop_env("unused", "shop")
+    del env[missing]
+    result = ps_install(network, env)
+    assert result.returncode == 2
+    assert missing in result.stderr
+
+
+def test_installer_failure_exits_4(build: Build, network: str, mariadb: str) -> None:
+    database = new_database(mariadb, grants="SELECT")
+    result = ps_install(network, shop_env(mariadb, database))
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "installer failed" in result.stderr
+    assert DB_PASSWORD not in result.stdout + result.stderr
+
+
+# ---- the web container -------------------------------------------------------------------------------------------
+
+
+def test_web_serves_the_installed_shop(build: Build, network: str, mariadb: str, web_factory) -> None:
+    database = new_database(mariadb)
+    assert ps_install(network, shop_env(mariadb, database)).returncode == 0
+    web = web_factory(shop_env(mariadb, database, PS_ADMIN_PASSWORD=None))
+    print(f"\nseconds from docker run to /health 200: {web.seconds_to_health:.2f}")
+    status, headers, body = http_get(web.url + "/health")
+    assert (status, body) == (200, "ok") and "Location" not in headers
+    for deep in ("/health?deep=1", "/health/deep"):
+        assert http_get(web.url + deep)[:3:2] == (200, "ok")
+    status, _, body = http_get(web.url + "/")
+    assert status == 200 and "Kstore Test Shop" in body and "https=off" in body
+    assert "https=on" in http_get(web.url + "/", {"X-Forwarded-Proto": "https"})[2]
+    for path in ("/install/", "/install/index_cli.php", "/install/index.php", "/app/config/parameters.php"):
+        assert http_get(web.url + path)[0] in (403, 404), path
+    assert docker("exec", web.name, "id", "-u").stdout.strip() == "33"
+    listening = docker("exec", web.name, "cat", "/proc/net/tcp", "/proc/net/tcp6").stdout
+    assert ":1F90 " in listening  # 8080
+    for path in ("var/cache", "var/logs", "img", "upload", "download"):
+        assert docker("exec", web.name, "test", "-w", f"/var/www/html/{path}", check=False).returncode == 0, path
+
+
+def test_web_never_installs_against_an_empty_database(build: Build, network: str, mariadb: str, web_factory) -> None:
+    database = new_database(mariadb)
+    web = web_factory(shop_env(mariadb, database))
+    assert http_get(web.url + "/health/deep")[0] == 200
+    http_get(web.url + "/")
+    time.sleep(2)
+    assert tables(mariadb, database) == []
+    processes = docker("exec", web.name, "ps", "-eo", "args").stdout
+    assert "index_cli" not in processes and "ps-install" not in processes
+    logs = docker("logs", web.name)
+    assert "index_cli" not in logs.stdout + logs.stderr
+    assert "Installation successful" not in logs.stdout + logs.stderr
+
+
+def test_deep_health_503_without_database(build: Build, network: str, web_factory) -> None:
+    web = web_factory(shop_env("no-such-db-host", "shop"))
+    assert http_get(web.url + "/health")[:3:2] == (200, "ok")
+    assert http_get(web.url + "/health/deep")[0] == 503
+    assert http_get(web.url + "/health?deep=1")[0] == 503
+
+
+def test_sessions_go_to_redis_when_configured(build: Build) -> None:
+    """Apache's PHP settings (apache2/conf.d) read the session handler the entrypoint derives from PS_REDIS_*."""
+    probe = (
+        "PHP_INI_SCAN_DIR=/etc/php/8.2/apache2/conf.d php -r "
+        '\'echo ini_get("session.save_handler"), " ", ini_get("session.save_path"), " ", '
+        '(int) extension_loaded("redis");\''
+    )
+    redis = docker(
+        "run", "--rm", "-e", "PS_REDIS_HOST=cache.internal", "-e", "PS_REDIS_AUTH=t0k/en&x", IMAGE, "bash", "-c", probe
+    ).stdout
+    handler, path, loaded = redis.split(" ")
+    assert (handler, loaded) == ("redis", "1")
+    assert path.startswith("tcp://cache.internal:6379?") and "auth=t0k%2Fen%26x" in path
+    files = docker("run", "--rm", IMAGE, "bash", "-c", probe).stdout
+    assert files.split(" ")[0] == "files"
