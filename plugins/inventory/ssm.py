@@ -130,6 +130,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+---
 # inventories/production/ssm.yml - online ECS container instances grouped by cluster and AZ
 plugin: kstore.platform.ssm
 regions:
@@ -149,6 +150,7 @@ groups:
   ecs_container_instances: ecs is not none
   ecs_agent_disconnected: ecs is not none and not ecs.agent_connected
 
+---
 # Every managed instance, offline ones too, named after the Name tag (falling back to the instance id)
 plugin: kstore.platform.ssm
 include_offline: true
@@ -161,6 +163,7 @@ ssm_filters:
 compose:
   ansible_host: instance_id
 
+---
 # Cached for ten minutes in JSON files
 plugin: kstore.platform.ssm
 regions: [eu-west-1]

@@ -91,6 +91,6 @@ def test_hosts_are_reached_through_ssm(clean_emulator: Any) -> None:
     assert variables["ansible_connection"] == "amazon.aws.aws_ssm"
     assert variables["ansible_aws_ssm_instance_id"] == made["cluster"][0]
     assert variables["ansible_aws_ssm_region"] == "eu-west-1"
-    assert variables["ansible_aws_ssm_bucket_name"] == "kstore-local-ssm"
+    assert variables["ansible_aws_ssm_bucket_name"] == "kstore-local-ssm-123456789012"
     assert variables["ansible_python_interpreter"] == "/usr/bin/python3"
     assert variables["ecs"]["cluster_name"] == "kstore-local-cluster"

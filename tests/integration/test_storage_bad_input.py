@@ -59,7 +59,8 @@ CASES = {
     "bucket name too long": ({"storage_logs_bucket_name": "a" * 64}, "storage_logs_bucket_name: 'aaaa"),
     "same name for two buckets": (
         {"storage_media_bucket_name": "shop-data", "storage_logs_bucket_name": "shop-data"},
-        "storage_media_bucket_name, storage_backups_bucket_name and storage_logs_bucket_name must differ",
+        "storage_media_bucket_name, storage_backups_bucket_name, storage_logs_bucket_name and storage_ssm_bucket_name "
+        "must differ",
     ),
     "IA before 30 days": ({"storage_logs_transition_ia_days": 10}, "storage_logs_transition_ia_days (10) must be"),
     "GLACIER too soon after IA": (

@@ -31,6 +31,9 @@ if HERE not in sys.path:
 
 # AWS-managed policies (AmazonSSMManagedInstanceCore, ...) must exist, as on AWS.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+# A DNS-validated ACM certificate is issued 5 s after the request (moto's default: 60 s); AWS takes minutes once
+# the validation record resolves, and the emulator checks no DNS.
+os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "5")
 
 
 class RequestCounter:

@@ -1,0 +1,71 @@
+"""Bad input to the cluster role fails before any AWS call, with a message naming the variable.
+
+Each case runs playbooks/cluster.yml through the local inventory against a private emulator (tests/conftest.py,
+tests/integration/conftest.py) and reads the emulator's request counter: it must stay at zero. A valid run is the
+control showing that the counter does see the role's calls.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+PLAYBOOK = "playbooks/cluster.yml"
+
+CASES = {
+    "misspelled variable": ({"cluster_instance_typ": "t3.small"}, "Unknown variable(s) cluster_instance_typ", ""),
+    "desired above max": (
+        {"cluster_desired_capacity": 9, "cluster_max_size": 8},
+        "cluster_min_size <= cluster_desired_capacity <= cluster_max_size",
+        "cluster_desired_capacity=9",
+    ),
+    "target capacity 0": ({"cluster_target_capacity": 0}, "cluster_target_capacity must be 1-100", "got 0"),
+    "step sizes crossed": (
+        {"cluster_minimum_scaling_step_size": 5, "cluster_maximum_scaling_step_size": 2},
+        "cluster_minimum_scaling_step_size <= cluster_maximum_scaling_step_size",
+        "got 5 and 2",
+    ),
+    "root volume too small": ({"cluster_root_volume_size": 8}, "cluster_root_volume_size must be 30-16384", "got 8"),
+    "AMI not an AMI ID": ({"cluster_ami_id": "al2023"}, "cluster_ami_id must be an AMI ID", "al2023"),
+    "termination protection": (
+        {"cluster_managed_termination_protection": True},
+        "cluster_managed_termination_protection=true is not supported yet",
+        "",
+    ),
+    "agent settings with a secret": (
+        {"cluster_agent_settings": {"ECS_ENGINE_AUTH_DATA": "x"}},
+        "cluster_agent_settings keys must be ECS agent variables",
+        "ECS_ENGINE_AUTH_DATA",
+    ),
+    "agent settings overriding ECS_CLUSTER": (
+        {"cluster_agent_settings": {"ECS_CLUSTER": "other"}},
+        "cluster_agent_settings",
+        "not ECS_CLUSTER",
+    ),
+    "unknown insights value": ({"cluster_container_insights": "on"}, "cluster_container_insights", "on"),
+    "unknown state": ({"cluster_state": "gone"}, "cluster_state", "gone"),
+}
+
+
+@pytest.mark.parametrize(("extra_vars", "variable", "detail"), list(CASES.values()), ids=list(CASES))
+def test_bad_input_fails_before_any_aws_call(
+    clean_emulator, run_playbook, extra_vars: dict, variable: str, detail: str
+) -> None:
+    result = run_playbook(PLAYBOOK, extra_vars)
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0, output
+    assert variable in output, output
+    assert detail in output, output
+    assert clean_emulator.requests()["total"] == 0, clean_emulator.requests()
+
+
+def test_valid_input_does_reach_the_emulator(clean_emulator, run_playbook) -> None:
+    """The control: the emulator is empty, so the role stops where it looks for the security tier's KMS key."""
+    result = run_playbook(PLAYBOOK, {"cluster_instance_type": "t3.small"}, "--check")
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0, output
+    assert "run the security tier first" in output, output
+    assert (
+        clean_emulator.requests()["by_action"].get("kms:ListAliases", 0)
+        + clean_emulator.requests()["by_action"].get("kms:DescribeKey", 0)
+        >= 1
+    ), clean_emulator.requests()
