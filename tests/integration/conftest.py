@@ -55,3 +55,22 @@ def run_playbook(clean_emulator: Any, tmp_path: Path) -> PlaybookRun:
         return ansible_playbook(clean_emulator.url, playbook, extra_vars, *args)
 
     return run
+
+
+Rejection = Callable[..., None]
+
+
+@pytest.fixture()
+def assert_rejected(clean_emulator: Any) -> Rejection:
+    """Check a run that bad input must stop: it failed, its output names each expected text (whitespace folded,
+    since Ansible wraps messages), and the emulator saw no AWS request at all."""
+
+    def check(result: subprocess.CompletedProcess, *expected: str) -> None:
+        output = " ".join((result.stdout + result.stderr).split())
+        assert result.returncode != 0, output
+        for text in expected:
+            assert text in output, output
+        counts = clean_emulator.requests()
+        assert counts["total"] == 0, counts
+
+    return check

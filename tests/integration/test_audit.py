@@ -1,0 +1,260 @@
+"""playbooks/audit.yml against a whole local platform: passes when freshly converged, fails naming each control and
+resource this test breaks through the emulator.
+
+The platform is converged once per module (slow: every tier). playbooks/site.yml is used when it imports every tier
+playbook that exists; until then a temporary playbook imports them in site.yml's order (reported in the output)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# KSTORE_AUDIT_EMULATOR_URL=<url> KSTORE_AUDIT_PLATFORM=<name>-<env>: audit a platform already converged on that
+# emulator (for instance `make up`'s, kstore-local) instead of converging one; the second test still breaks it.
+EXISTING_URL = os.environ.get("KSTORE_AUDIT_EMULATOR_URL", "")
+NAME, ENV = os.environ.get("KSTORE_AUDIT_PLATFORM", "audit-it").split("-", 1)
+PREFIX = f"{NAME}-{ENV}"
+TIERS = [
+    "network",
+    "security",
+    "storage",
+    "database",
+    "cache",
+    "registry",
+    "cluster",
+    "edge",
+    "service",
+    "observability",
+    "backup",
+]
+IMAGE = f"127.0.0.1:5000/{PREFIX}-prestashop@sha256:{'0a1b2c3d' * 8}"
+EXTRA_VARS: dict[str, Any] = {
+    "platform_name": NAME,
+    "platform_env": ENV,
+    # Cheap prerequisites; flow logs stay on (the audit checks them).
+    "network_vpc_cidr": "10.93.0.0/16",
+    "network_az_count": 2,
+    "network_nat_mode": "single",
+    "network_endpoints": {
+        k: False for k in ("s3", "ssm", "ssmmessages", "ec2messages", "ecr_api", "ecr_dkr", "logs", "secretsmanager")
+    },
+    "network_flow_logs_enabled": True,
+    "cache_enabled": False,
+    "service_image": IMAGE,
+}
+
+
+def _run(emulator_url: str, playbook: str | Path, extra_vars: dict[str, Any], timeout: int) -> Any:
+    import subprocess
+    import sys
+    from urllib.parse import urlparse
+
+    env = dict(os.environ)
+    env.update(
+        KSTORE_EMULATOR_PORT=str(urlparse(emulator_url).port),
+        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_NOCOLOR="1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    return subprocess.run(
+        ["ansible-playbook", str(playbook), "-i", "inventories/local", "-e", json.dumps(extra_vars)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def site_playbook(tmp_dir: Path) -> Path:
+    """playbooks/site.yml when it imports every tier playbook that exists, else a temporary one that does."""
+    existing = [t for t in TIERS if (ROOT / "playbooks" / f"{t}.yml").exists()]
+    site = (ROOT / "playbooks/site.yml").read_text()
+    if all(f"{t}.yml" in site for t in existing):
+        return ROOT / "playbooks/site.yml"
+    path = tmp_dir / "site.yml"
+    path.write_text(
+        json.dumps([{"ansible.builtin.import_playbook": str(ROOT / f"playbooks/{t}.yml")} for t in existing])
+    )
+    print(f"playbooks/site.yml lacks tiers: using {path} with {existing}")
+    return path
+
+
+class ExistingEmulator:
+    """The request counter of an emulator this test did not start."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def requests(self) -> dict:
+        with urllib.request.urlopen(f"{self.url}/_kstore/requests", timeout=5) as resp:
+            return json.load(resp)
+
+    def reset_requests(self) -> None:
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/_kstore/requests/reset", method="POST"), timeout=5)
+
+
+@pytest.fixture(scope="module")
+def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("audit")
+    if EXISTING_URL:
+        return {"url": EXISTING_URL, "tmp": tmp, "emulator": ExistingEmulator(EXISTING_URL)}
+    emulator = request.getfixturevalue("emulator")
+    emulator.reset()
+    playbook = site_playbook(tmp)
+    started = time.monotonic()
+    result = _run(emulator.url, playbook, EXTRA_VARS, timeout=3000)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    print(f"converge {playbook.name}: {time.monotonic() - started:.0f} s")
+    return {"url": emulator.url, "tmp": tmp, "emulator": emulator}
+
+
+def audit(platform: dict[str, Any], name: str) -> tuple[Any, list[dict[str, Any]]]:
+    report = platform["tmp"] / f"{name}.json"
+    platform["emulator"].reset_requests()
+    started = time.monotonic()
+    extra = (
+        {**EXTRA_VARS, "audit_report_path": str(report)}
+        if not EXISTING_URL
+        else {"platform_name": NAME, "platform_env": ENV, "audit_report_path": str(report)}
+    )
+    result = _run(platform["url"], ROOT / "playbooks/audit.yml", extra, 600)
+    requests = platform["emulator"].requests()
+    print(f"audit {name}: {time.monotonic() - started:.1f} s, requests: {json.dumps(requests)[:400]}")
+    assert report.exists(), result.stdout[-6000:] + result.stderr[-3000:]
+    return result, json.loads(report.read_text())["controls"]
+
+
+def client(service: str, url: str) -> Any:
+    return boto3.client(service, endpoint_url=url, region_name="eu-west-1")
+
+
+def test_audit_passes_on_a_fresh_platform(platform: dict[str, Any]) -> None:
+    result, controls = audit(platform, "fresh")
+    failed = [c for c in controls if c["status"] == "fail" and c["required"]]
+    assert result.returncode == 0 and not failed, (failed, result.stdout[-4000:])
+    assert "Audit passed" in result.stdout
+    for row in controls:
+        assert row["status"] in ("pass", "skip", "fail"), row
+        if row["status"] == "skip":
+            assert row["detail"], row  # a skip always says why
+        if row["status"] == "fail":
+            assert not row["required"], row  # informative only (local inventory), with its reason
+    # Every control is reported; the tiers this platform builds make their controls pass, not skip.
+    spec = importlib.util.spec_from_file_location("audit_controls", ROOT / "plugins/filter/audit_controls.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert {c["control"] for c in controls} == set(module.CONTROLS)
+    passed = {c["control"] for c in controls if c["status"] == "pass"}
+    assert {
+        "rds_encrypted",
+        "efs_encrypted",
+        "s3_tls_only",
+        "kms_rotation",
+        "flow_logs",
+        "sg_no_admin_ports",
+        "default_sg_no_rules",
+    } <= passed
+
+
+def _break_controls(url: str) -> list[tuple[str, str]]:
+    """Break one setting per control; returns (control, resource) the audit must name."""
+    expected: list[tuple[str, str]] = []
+    ec2 = client("ec2", url)
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{PREFIX}-app"]}])
+    app = groups["SecurityGroups"][0]
+    ec2.authorize_security_group_ingress(
+        GroupId=app["GroupId"],
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    app_name = f"{PREFIX}-app ({app['GroupId']})"
+    expected += [("sg_no_admin_ports", app_name), ("sg_world_only_alb", app_name)]
+
+    kms = client("kms", url)
+    key_id = kms.describe_key(KeyId=f"alias/{PREFIX}")["KeyMetadata"]["KeyId"]
+    kms.disable_key_rotation(KeyId=key_id)
+    aliases = [a["AliasName"].removeprefix("alias/") for a in kms.list_aliases(KeyId=key_id)["Aliases"]]
+    expected.append(("kms_rotation", ", ".join(aliases)))
+
+    s3 = client("s3", url)
+    media = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(f"{PREFIX}-media"))
+    s3.delete_public_access_block(Bucket=media)
+    expected.append(("s3_public_access_blocked", media))
+
+    ecr = client("ecr", url)
+    repos = [r for r in ecr.describe_repositories()["repositories"] if r["repositoryName"].startswith(PREFIX)]
+    if repos:
+        ecr.put_image_tag_mutability(repositoryName=repos[0]["repositoryName"], imageTagMutability="MUTABLE")
+        expected.append(("ecr_immutable_tags", repos[0]["repositoryName"]))
+
+    ecs = client("ecs", url)
+    families = ecs.list_task_definition_families(familyPrefix=f"{PREFIX}-shop", status="ACTIVE")["families"]
+    if families:
+        current = ecs.describe_task_definition(taskDefinition=families[0])["taskDefinition"]
+        containers = current["containerDefinitions"]
+        containers[0]["environment"] = [
+            *containers[0].get("environment", []),
+            {"name": "PS_DB_PASSWORD", "value": "plaintext"},
+        ]
+        keep = (
+            "family",
+            "taskRoleArn",
+            "executionRoleArn",
+            "networkMode",
+            "volumes",
+            "requiresCompatibilities",
+            "cpu",
+            "memory",
+        )
+        new = ecs.register_task_definition(
+            containerDefinitions=containers, **{k: current[k] for k in keep if current.get(k)}
+        )["taskDefinition"]
+        expected.append(("taskdef_no_plaintext_secrets", f"{new['family']}:{new['revision']}"))
+
+    elbv2 = client("elbv2", url)
+    try:
+        lb = elbv2.describe_load_balancers(Names=[f"{PREFIX}-alb"])["LoadBalancers"][0]
+    except elbv2.exceptions.LoadBalancerNotFoundException:
+        lb = None
+    if lb:
+        listeners = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
+        http = next((x for x in listeners if x["Protocol"] == "HTTP"), None)
+        tgs = elbv2.describe_target_groups(Names=[f"{PREFIX}-app"])["TargetGroups"]
+        if http:
+            elbv2.modify_listener(
+                ListenerArn=http["ListenerArn"],
+                DefaultActions=[{"Type": "forward", "TargetGroupArn": tgs[0]["TargetGroupArn"]}],
+            )
+            expected.append(("alb_http_redirect", lb["LoadBalancerName"]))
+        waf = client("wafv2", url)
+        acls = [a for a in waf.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"].startswith(PREFIX)]
+        if acls:
+            try:
+                waf.delete_logging_configuration(ResourceArn=acls[0]["ARN"])
+                expected.append(("waf_logging", acls[0]["Name"]))
+            except waf.exceptions.WAFNonexistentItemException:
+                pass  # logging was never on: the fresh audit would have failed already
+    return expected
+
+
+def test_audit_fails_naming_each_broken_control(platform: dict[str, Any]) -> None:
+    expected = _break_controls(platform["url"])
+    result, controls = audit(platform, "broken")
+    assert result.returncode != 0
+    failed = {(c["control"], c["resource"]) for c in controls if c["status"] == "fail" and c["required"]}
+    for control, resource in expected:
+        assert (control, resource) in failed, (control, resource, sorted(failed))
+        assert f"{control} | {resource}" in result.stdout, (control, resource)
+    # Nothing else broke.
+    assert failed == set(expected), sorted(failed - set(expected))
