@@ -103,7 +103,7 @@ def load(port: str, path: str, seconds: float, concurrency: int) -> tuple[float,
             totals["ok"] += ok
             totals["errors"] += errors
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker) for _worker in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -145,11 +145,11 @@ def main() -> int:
         shutil.copytree(ROOT / "files" / "prestashop", context, ignore=shutil.ignore_patterns("*.zip"))
         sha256 = prestashop_standin.build(context / "release" / "standin.zip")
         try:
-            cold, steps, _ = timed_build(context, sha256, "--no-cache")
+            cold, steps, _cached = timed_build(context, sha256, "--no-cache")
             primed = timed_build(context, sha256)[0]
             with (context / "rootfs" / "etc" / "prestashop" / "php.ini").open("a") as ini:
                 ini.write(f"; bench config-only change {RUN}\n")
-            warm, _, cached = timed_build(context, sha256)
+            warm, _steps, cached = timed_build(context, sha256)
             size = json.loads(docker("image", "inspect", IMAGE).stdout)[0]["Size"]
 
             docker("network", "create", network)
@@ -172,7 +172,7 @@ def main() -> int:
                 time.sleep(1)
             env = {"PS_DB_HOST": db, **SHOP_ENV}
             timings = []
-            for _ in range(options.runs):
+            for _run in range(options.runs):
                 seconds, name = health_seconds(network, env)
                 started.append(name)
                 timings.append(seconds)

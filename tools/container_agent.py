@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A stand-in for the ECS container agent, for the local environment (the emulator runs no instance).
 
 On AWS, the ECS agent of each instance of the cluster's Auto Scaling group registers the instance as a container

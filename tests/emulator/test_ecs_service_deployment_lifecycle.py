@@ -17,7 +17,7 @@ def _setup(aws: Callable[[str], Any], with_instance: bool = True) -> Any:
         instance_id = ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
         document = {"instanceId": instance_id, "region": "eu-west-1", "accountId": "123456789012"}
         ecs.register_container_instance(cluster="shop", instanceIdentityDocument=json.dumps(document))
-    for _ in range(2):
+    for _revision in range(2):
         ecs.register_task_definition(
             family="web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 64}]
         )

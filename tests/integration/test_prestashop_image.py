@@ -72,7 +72,9 @@ def build_args(release: str, sha256: str, **extra: str) -> list[str]:
 @pytest.fixture(scope="module")
 def base_image() -> None:
     if docker("image", "inspect", "debian:bookworm-slim", check=False).returncode != 0:
-        result = subprocess.run([str(ROOT / "tools" / "base-image")], capture_output=True, text=True, timeout=900)
+        result = subprocess.run(
+            [str(ROOT / "tools" / "base-image")], capture_output=True, text=True, timeout=900, check=False
+        )
         assert result.returncode == 0, f"tools/base-image failed:\n{result.stderr}"
 
 
@@ -337,7 +339,7 @@ def test_web_serves_the_installed_shop(build: Build, network: str, mariadb: str,
     assert (status, body) == (200, "ok") and "Location" not in headers
     for deep in ("/health?deep=1", "/health/deep"):
         assert http_get(web.url + deep)[:3:2] == (200, "ok")
-    status, _, body = http_get(web.url + "/")
+    status, _headers, body = http_get(web.url + "/")
     assert status == 200 and "Kstore Test Shop" in body and "https=off" in body
     assert "https=on" in http_get(web.url + "/", {"X-Forwarded-Proto": "https"})[2]
     for path in ("/install/", "/install/index_cli.php", "/install/index.php", "/app/config/parameters.php"):

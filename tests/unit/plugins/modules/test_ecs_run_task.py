@@ -118,7 +118,7 @@ def test_runs_waits_and_returns_exit_codes_and_log_tail(
     held_tasks(1)
     logs, ecs = aws("logs"), aws("ecs")
 
-    def container_writes_logs(_: float) -> None:
+    def container_writes_logs(_seconds: float) -> None:
         # While the task "runs", its container writes to the stream the awslogs driver would use.
         for arn in ecs.list_tasks(cluster=CLUSTER)["taskArns"]:
             stream = f"shop/prestashop/{arn.rsplit('/', 1)[-1]}"

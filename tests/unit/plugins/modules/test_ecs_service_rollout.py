@@ -43,7 +43,7 @@ def _service(url: str, with_instance: bool) -> Any:
         instance_id = ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
         document = {"instanceId": instance_id, "region": REGION, "accountId": "123456789012"}
         ecs.register_container_instance(cluster=CLUSTER, instanceIdentityDocument=json.dumps(document))
-    for _ in range(2):
+    for _revision in range(2):
         ecs.register_task_definition(family=SERVICE, containerDefinitions=[{"name": "web", "image": "x", "memory": 64}])
     ecs.create_service(cluster=CLUSTER, serviceName=SERVICE, taskDefinition=f"{SERVICE}:1", desiredCount=2)
     return ecs

@@ -1,0 +1,143 @@
+"""kstore.platform.platform_audit_info: the real module code against the real emulator over HTTP (read-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+import pytest
+from ansible_collections.kstore.platform.plugins.modules import platform_audit_info
+
+TAGS = [{"Key": "Platform", "Value": "shop"}, {"Key": "Environment", "Value": "prod"}]
+
+
+@pytest.fixture()
+def audit(run_module: Callable[..., dict], clean_emulator: Any) -> Callable[..., dict]:
+    def run(check_mode: bool = False, **args: Any) -> dict:
+        return run_module(
+            platform_audit_info.main,
+            {"platform_name": "shop", "platform_env": "prod", "region": "eu-west-1", **args},
+            check_mode=check_mode,
+        )
+
+    return run
+
+
+def client(service: str, emulator: Any) -> Any:
+    return boto3.client(service, region_name="eu-west-1", endpoint_url=emulator.url)
+
+
+def test_empty_account(audit: Callable[..., dict]) -> None:
+    result = audit()
+    assert result["changed"] is False
+    for section in platform_audit_info.SECTIONS:
+        assert result[section] == [], section
+
+
+def test_sections_limit_what_is_read(audit: Callable[..., dict], clean_emulator: Any) -> None:
+    result = audit(sections=["ecr_repositories"])
+    assert "secrets" not in result and result["ecr_repositories"] == []
+
+
+def test_reads_each_section_in_scope(audit: Callable[..., dict], clean_emulator: Any) -> None:
+    kms = client("kms", clean_emulator)
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    ecr = client("ecr", clean_emulator)
+    ecr.create_repository(
+        repositoryName="shop-prod-prestashop",
+        imageTagMutability="IMMUTABLE",
+        imageScanningConfiguration={"scanOnPush": True},
+        encryptionConfiguration={"encryptionType": "KMS", "kmsKey": key},
+    )
+    ecr.create_repository(repositoryName="other-prod-prestashop")
+
+    ec2 = client("ec2", clean_emulator)
+    ec2.create_launch_template(
+        LaunchTemplateName="shop-prod-ecs",
+        LaunchTemplateData={
+            "MetadataOptions": {"HttpTokens": "required"},
+            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True, "VolumeSize": 30}}],
+            "UserData": "ZWNobw==",
+        },
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": TAGS}],
+    )
+    ec2.create_launch_template(LaunchTemplateName="other", LaunchTemplateData={"KeyName": "x"})
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    logs = client("logs", clean_emulator)
+    logs.create_log_group(logGroupName="/shop/prod/flow")
+    ec2.create_flow_logs(
+        ResourceIds=[vpc],
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogGroupName="/shop/prod/flow",
+        DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow",
+    )
+
+    secrets = client("secretsmanager", clean_emulator)
+    secrets.create_secret(Name="shop/prod/database", SecretString="{}", KmsKeyId=key)
+    secrets.create_secret(Name="tagged-elsewhere", SecretString="{}", Tags=TAGS)
+    secrets.create_secret(Name="shop/dev/database", SecretString="{}")
+
+    ecs = client("ecs", clean_emulator)
+    ecs.register_task_definition(
+        family="shop-prod-shop",
+        containerDefinitions=[
+            {
+                "name": "app",
+                "image": "x",
+                "memory": 128,
+                "environment": [{"name": "PS_DB_PASSWORD", "value": "s3cr3t"}],
+                "secrets": [{"name": "DB_PASSWD", "valueFrom": "arn:aws:secretsmanager:eu-west-1:1:secret:x"}],
+            }
+        ],
+    )
+
+    sns = client("sns", clean_emulator)
+    sns.create_topic(Name="shop-prod-alarms", Attributes={"KmsMasterKeyId": "alias/shop-prod"})
+    sns.create_topic(Name="other-alarms")
+
+    waf = client("wafv2", clean_emulator)
+    waf.create_web_acl(
+        Name="shop-prod-web",
+        Scope="REGIONAL",
+        DefaultAction={"Allow": {}},
+        VisibilityConfig={"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "m"},
+    )
+
+    result = audit(vpc_ids=[vpc])
+    assert result["changed"] is False
+    assert [r["repository_name"] for r in result["ecr_repositories"]] == ["shop-prod-prestashop"]
+    repo = result["ecr_repositories"][0]
+    assert repo["image_tag_mutability"] == "IMMUTABLE"
+    assert repo["image_scanning_configuration"] == {"scan_on_push": True}
+    assert repo["encryption_configuration"]["encryption_type"] == "KMS"
+
+    [template] = result["launch_templates"]
+    assert template["launch_template_name"] == "shop-prod-ecs"
+    assert template["launch_template_data"]["metadata_options"]["http_tokens"] == "required"
+    assert template["launch_template_data"]["block_device_mappings"][0]["ebs"]["encrypted"] is True
+    assert "user_data" not in template["launch_template_data"]
+
+    assert [f["resource_id"] for f in result["flow_logs"]] == [vpc]
+
+    names = [s["name"] for s in result["secrets"]]
+    assert names == ["shop/prod/database", "tagged-elsewhere"]
+    assert result["secrets"][0]["kms_key_id"] == key and result["secrets"][0]["rotation_enabled"] is False
+
+    [definition] = result["task_definitions"]
+    assert definition["family"] == "shop-prod-shop"
+    assert definition["containers"][0]["environment_names"] == ["PS_DB_PASSWORD"]
+    assert definition["containers"][0]["secret_names"] == ["DB_PASSWD"]
+    assert "s3cr3t" not in str(result)  # values are never returned
+
+    assert result["sns_topics"] == [
+        {"name": "shop-prod-alarms", "arn": result["sns_topics"][0]["arn"], "kms_master_key_id": "alias/shop-prod"}
+    ]
+    [acl] = result["web_acls"]
+    assert acl["name"] == "shop-prod-web" and acl["resource_arns"] == [] and acl["logging_configuration"] == {}
+
+
+def test_check_mode_reads_the_same(audit: Callable[..., dict], clean_emulator: Any) -> None:
+    client("sns", clean_emulator).create_topic(Name="shop-prod-alarms")
+    assert audit(check_mode=True)["sns_topics"] == audit()["sns_topics"]
