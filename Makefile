@@ -7,7 +7,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 INVENTORY ?= inventories/local
 SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help deps up down destroy test lint sanity unit molecule bench build clean
+.PHONY: help deps up down destroy audit test lint sanity unit molecule bench build clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -22,6 +22,10 @@ up: deps ## Set everything up and bring the platform up on the local environment
 destroy: deps ## Remove the local platform (state absent, reverse order)
 	tools/localenv up emulator
 	ansible-playbook playbooks/destroy.yml -i $(INVENTORY) -e confirm_destroy=kstore
+
+audit: deps ## Audit the local platform (playbooks/audit.yml); JSON report in build/audit.json
+	tools/localenv up emulator
+	ansible-playbook playbooks/audit.yml -i $(INVENTORY) -e audit_report_path=$(CURDIR)/build/audit.json
 
 down: ## Stop the local environment
 	tools/localenv down
