@@ -34,6 +34,10 @@ CASES = {
         {"storage_kms_key_arn": "alias/shop-prod"},
         "storage_kms_key_arn must be empty or a key ARN",
     ),
+    "ALB log prefix with AWSLogs": (
+        {"storage_logs_alb_prefix": "alb/AWSLogs"},
+        "storage_logs_alb_prefix must be a non-empty S3 key prefix",
+    ),
     "relative root path": ({"storage_efs_root_path": "prestashop"}, "storage_efs_root_path must be an absolute path"),
     "duplicate access point names": (
         {"storage_efs_access_points": ["img", {"name": "img", "path": "/other"}]},
