@@ -26,10 +26,10 @@ CASES = {
     ),
     "root volume too small": ({"cluster_root_volume_size": 8}, "cluster_root_volume_size must be 30-16384", "got 8"),
     "AMI not an AMI ID": ({"cluster_ami_id": "al2023"}, "cluster_ami_id must be an AMI ID", "al2023"),
-    "termination protection": (
-        {"cluster_managed_termination_protection": True},
-        "cluster_managed_termination_protection=true is not supported yet",
-        "",
+    "termination protection not a boolean": (
+        {"cluster_managed_termination_protection": "sometimes"},
+        "cluster_managed_termination_protection",
+        "sometimes",
     ),
     "agent settings with a secret": (
         {"cluster_agent_settings": {"ECS_ENGINE_AUTH_DATA": "x"}},
