@@ -28,14 +28,15 @@ options:
       - The gathered settings, a dict with C(platform_name), C(platform_env) and the keys C(rds_instances),
         C(efs), C(buckets), C(log_groups), C(vpcs), C(security_groups), C(instances), C(kms_keys), C(trails),
         C(load_balancers), C(ecr_repositories), C(launch_templates), C(web_acls), C(secrets), C(task_definitions),
-        C(flow_logs), C(sns_topics) (a missing key is an empty list).
+        C(flow_logs), C(sns_topics), C(cache_replication_groups) (a missing key is an empty list).
     type: dict
     required: true
   requirements:
     description:
       - C(required), the list of control ids that fail the audit (default all).
-      - C(require_multi_az), C(require_deletion_protection), C(require_cloudtrail), C(require_secrets_rotation),
-        booleans, default true; false makes that control informative only.
+      - C(require_multi_az) (C(rds_multi_az) and C(cache_multi_az)), C(require_deletion_protection),
+        C(require_cloudtrail), C(require_secrets_rotation), booleans, default true; false makes those controls
+        informative only.
       - C(exceptions), a list of dicts C(control), C(resource), C(reason), each an accepted failure of that control
         on the resources matching C(resource) (shell-style C(*) and C(?) allowed), reported but not required.
       - C(world_open_security_groups), the names of the security groups allowed to accept traffic from the
@@ -58,7 +59,11 @@ _value:
   sample:
     - {control: rds_encrypted, resource: shop-prod-db, status: pass, required: true, detail: storage encrypted}
     - {control: rds_multi_az, resource: shop-prod-db, status: fail, required: false, detail: single-AZ}
-    - {control: cache_encrypted, resource: "-", status: skip, required: true, detail: no cache}
+    - control: cache_encrypted_at_rest
+      resource: "-"
+      status: skip
+      required: true
+      detail: no ElastiCache replication group of shop-prod (cache tier not built or switched off)
 """
 
 WORLD = ("0.0.0.0/0", "::/0")
@@ -80,6 +85,10 @@ CONTROLS: dict[str, tuple[str, str]] = {
     "rds_multi_az": ("RDS Multi-AZ", "database"),
     "rds_backups": ("RDS automated backups on", "database"),
     "rds_deletion_protection": ("RDS deletion protection on", "database"),
+    "cache_encrypted_at_rest": ("ElastiCache encrypted at rest with a customer KMS key", "cache"),
+    "cache_encrypted_in_transit": ("ElastiCache TLS required", "cache"),
+    "cache_auth": ("ElastiCache AUTH token or RBAC user group", "cache"),
+    "cache_multi_az": ("ElastiCache Multi-AZ with automatic failover", "cache"),
     "efs_encrypted": ("EFS encrypted at rest", "storage"),
     "s3_encrypted": ("S3 default encryption", "storage"),
     "s3_public_access_blocked": ("S3 public access block, all four settings", "storage"),
@@ -126,6 +135,7 @@ class Audit:
         self.required = set(CONTROLS) if required in (None, "all", ["all"]) else set(required)
         for control, switch in (
             ("rds_multi_az", "require_multi_az"),
+            ("cache_multi_az", "require_multi_az"),
             ("rds_deletion_protection", "require_deletion_protection"),
             ("cloudtrail_logging", "require_cloudtrail"),
             ("cloudtrail_log_validation", "require_cloudtrail"),
@@ -233,6 +243,18 @@ class Audit:
             lambda i: _flag(i.get("deletion_protection"), "on", "deletion protection off"),
             absent,
         )
+
+    def cache(self) -> None:
+        groups = [
+            (g.get("replication_group_id", ""), g)
+            for g in self.items("cache_replication_groups")
+            if g.get("replication_group_id", "").startswith(f"{self.prefix}-") or self.ours(g)
+        ]
+        absent = f"no ElastiCache replication group of {self.prefix} (cache tier not built or switched off)"
+        self.each("cache_encrypted_at_rest", groups, _cache_at_rest, absent)
+        self.each("cache_encrypted_in_transit", groups, _cache_in_transit, absent)
+        self.each("cache_auth", groups, _cache_auth, absent)
+        self.each("cache_multi_az", groups, _cache_multi_az, absent)
 
     def efs(self) -> None:
         systems = [(f.get("name") or f.get("file_system_id", ""), f) for f in self.items("efs") if self.ours(f)]
@@ -512,6 +534,7 @@ class Audit:
     def run(self) -> list[Row]:
         for step in (
             self.rds,
+            self.cache,
             self.efs,
             self.s3,
             self.logs,
@@ -585,6 +608,40 @@ def _bucket_tls_only(bucket: dict) -> tuple[bool, str]:
         if statement.get("Effect") == "Deny" and everyone and str(secure).lower() == "false":
             return True, "denies aws:SecureTransport false"
     return False, "no Deny of aws:SecureTransport false in the bucket policy"
+
+
+def _cache_at_rest(group: dict) -> tuple[bool, str]:
+    if not _bool(group.get("at_rest_encryption_enabled")):
+        return False, "NOT encrypted at rest"
+    if not group.get("kms_key_id"):
+        return False, "encrypted at rest with the ElastiCache default key, not a customer KMS key"
+    return True, f"KMS {group.get('kms_key_id')}"
+
+
+def _cache_in_transit(group: dict) -> tuple[bool, str]:
+    if not _bool(group.get("transit_encryption_enabled")):
+        return False, "in-transit encryption off: clients connect in plaintext"
+    mode = group.get("transit_encryption_mode")
+    if mode and str(mode).lower() != "required":
+        return False, f"TLS mode {mode}: plaintext connections still accepted"
+    return True, f"TLS {mode}" if mode else "TLS on"
+
+
+def _cache_auth(group: dict) -> tuple[bool, str]:
+    user_groups = group.get("user_group_ids") or []
+    if user_groups:
+        return True, "RBAC user group(s) " + ", ".join(user_groups)
+    if _bool(group.get("auth_token_enabled")):
+        return True, "AUTH token"
+    return False, "no AUTH token and no RBAC user group"
+
+
+def _cache_multi_az(group: dict) -> tuple[bool, str]:
+    failover = str(group.get("automatic_failover") or "disabled").lower()
+    multi_az = str(group.get("multi_az") or "disabled").lower()
+    off = [f"automatic failover {failover}"] if failover != "enabled" else []
+    off += [f"Multi-AZ {multi_az}"] if multi_az != "enabled" else []
+    return (False, ", ".join(off)) if off else (True, "Multi-AZ with automatic failover")
 
 
 def _template_ebs(template: dict) -> tuple[bool, str]:

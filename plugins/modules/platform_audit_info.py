@@ -39,8 +39,24 @@ options:
       - What to read; by default everything.
     type: list
     elements: str
-    choices: [ecr_repositories, launch_templates, web_acls, secrets, task_definitions, flow_logs, sns_topics]
-    default: [ecr_repositories, launch_templates, web_acls, secrets, task_definitions, flow_logs, sns_topics]
+    choices:
+      - ecr_repositories
+      - launch_templates
+      - web_acls
+      - secrets
+      - task_definitions
+      - flow_logs
+      - sns_topics
+      - cache_replication_groups
+    default:
+      - ecr_repositories
+      - launch_templates
+      - web_acls
+      - secrets
+      - task_definitions
+      - flow_logs
+      - sns_topics
+      - cache_replication_groups
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -56,9 +72,12 @@ notes:
   - The IAM actions used are C(ecr:DescribeRepositories), C(ec2:DescribeLaunchTemplates),
     C(ec2:DescribeLaunchTemplateVersions), C(ec2:DescribeFlowLogs), C(wafv2:ListWebACLs),
     C(wafv2:ListResourcesForWebACL), C(wafv2:GetLoggingConfiguration), C(secretsmanager:ListSecrets),
-    C(ecs:ListTaskDefinitionFamilies), C(ecs:DescribeTaskDefinition), C(sns:ListTopics) and
-    C(sns:GetTopicAttributes).
+    C(ecs:ListTaskDefinitionFamilies), C(ecs:DescribeTaskDefinition), C(sns:ListTopics),
+    C(sns:GetTopicAttributes), C(elasticache:DescribeReplicationGroups) and C(elasticache:ListTagsForResource).
   - Web ACLs are read in the C(REGIONAL) scope (the one an Application Load Balancer uses).
+  - ElastiCache replication groups are in scope when their id starts with C(<platform_name>-<platform_env>-) or
+    they are tagged C(Platform)/C(Environment); finding the tagged ones costs one C(ListTagsForResource) per
+    replication group of the region.
 """
 
 EXAMPLES = r"""
@@ -75,6 +94,13 @@ EXAMPLES = r"""
     platform_env: prod
     sections: [ecr_repositories, task_definitions]
   register: audit_raw
+
+- name: Read the cache tier's replication groups only
+  kstore.platform.platform_audit_info:
+    platform_name: shop
+    platform_env: prod
+    sections: [cache_replication_groups]
+  register: audit_cache
 """
 
 RETURN = r"""
@@ -161,6 +187,29 @@ sns_topics:
     - name: shop-prod-alarms
       arn: arn:aws:sns:eu-west-1:123456789012:shop-prod-alarms
       kms_master_key_id: alias/shop-prod
+cache_replication_groups:
+  description:
+    - The ElastiCache replication groups named C(<prefix>-*) or tagged with the platform (snake_case keys of
+      C(DescribeReplicationGroups), plus their C(tags) as a dict). The AUTH token itself is never returned by
+      AWS, only whether one is set.
+    - C(transit_encryption_mode) is present only when AWS returns it.
+  returned: when O(sections) has C(cache_replication_groups)
+  type: list
+  elements: dict
+  sample:
+    - replication_group_id: shop-prod-redis
+      arn: arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:shop-prod-redis
+      status: available
+      member_clusters: [shop-prod-redis-001, shop-prod-redis-002]
+      at_rest_encryption_enabled: true
+      kms_key_id: arn:aws:kms:eu-west-1:123456789012:key/...
+      transit_encryption_enabled: true
+      transit_encryption_mode: required
+      auth_token_enabled: true
+      user_group_ids: []
+      automatic_failover: enabled
+      multi_az: enabled
+      tags: {Platform: shop, Environment: prod, Component: cache}
 """
 
 from typing import Any
@@ -184,6 +233,7 @@ SECTIONS = [
     "task_definitions",
     "flow_logs",
     "sns_topics",
+    "cache_replication_groups",
 ]
 AWS_ERRORS: tuple[type[Exception], ...] = ()
 if "botocore" in globals():
@@ -370,6 +420,33 @@ def sns_topics(module: AnsibleAWSModule, prefix: str) -> list[dict[str, Any]]:
     return result
 
 
+def cache_replication_groups(module: AnsibleAWSModule, name: str, env: str) -> list[dict[str, Any]]:
+    client = _client(module, "elasticache")
+    prefix = f"{name}-{env}-"
+    result = []
+    try:
+        groups = _pages(client, "describe_replication_groups", "ReplicationGroups")
+        for group in groups:
+            try:
+                tags = client.list_tags_for_resource(aws_retry=True, ResourceName=group["ARN"]).get("TagList", [])
+            except is_boto3_error_code("ReplicationGroupNotFoundFault"):
+                continue  # deleted between the two calls
+            except is_boto3_error_code("InvalidReplicationGroupState"):  # pylint: disable=duplicate-except
+                tags = []  # being created or deleted: its tags cannot be read yet, its name still can
+            tags = boto3_tag_list_to_ansible_dict(tags)
+            in_scope = group["ReplicationGroupId"].startswith(prefix) or (
+                tags.get("Platform") == name and tags.get("Environment") == env
+            )
+            if not in_scope:
+                continue
+            item = camel_dict_to_snake_dict(group)
+            item["tags"] = tags
+            result.append(item)
+    except AWS_ERRORS as e:  # pylint: disable=duplicate-except
+        module.fail_json_aws(e, msg="Failed to read the ElastiCache replication groups")
+    return sorted(result, key=lambda g: g["replication_group_id"])
+
+
 def main() -> None:
     argument_spec = {
         "platform_name": {"type": "str", "required": True},
@@ -388,6 +465,7 @@ def main() -> None:
         "task_definitions": lambda: task_definitions(module, prefix),
         "flow_logs": lambda: flow_logs(module, module.params["vpc_ids"]),
         "sns_topics": lambda: sns_topics(module, prefix),
+        "cache_replication_groups": lambda: cache_replication_groups(module, name, env),
     }
     result: dict[str, Any] = {"changed": False}
     for section in module.params["sections"]:

@@ -49,7 +49,8 @@ EXTRA_VARS: dict[str, Any] = {
         k: False for k in ("s3", "ssm", "ssmmessages", "ec2messages", "ecr_api", "ecr_dkr", "logs", "secretsmanager")
     },
     "network_flow_logs_enabled": True,
-    "cache_enabled": False,
+    # The cache tier is on (about 13 s of converge on the emulator) so that its controls are judged, not skipped.
+    "cache_enabled": True,
     "service_image": IMAGE,
 }
 
@@ -165,6 +166,10 @@ def test_audit_passes_on_a_fresh_platform(platform: dict[str, Any]) -> None:
         "flow_logs",
         "sg_no_admin_ports",
         "default_sg_no_rules",
+        "cache_encrypted_at_rest",
+        "cache_encrypted_in_transit",
+        "cache_auth",
+        "cache_multi_az",
     } <= passed
 
 
@@ -186,6 +191,18 @@ def _break_controls(url: str) -> list[tuple[str, str]]:
     kms.disable_key_rotation(KeyId=key_id)
     aliases = [a["AliasName"].removeprefix("alias/") for a in kms.list_aliases(KeyId=key_id)["Aliases"]]
     expected.append(("kms_rotation", ", ".join(aliases)))
+
+    elasticache = client("elasticache", url)
+    try:
+        group = elasticache.describe_replication_groups(ReplicationGroupId=f"{PREFIX}-redis")["ReplicationGroups"][0]
+    except elasticache.exceptions.ReplicationGroupNotFoundFault:
+        group = None  # the cache tier is off on that platform: its controls skip
+    if group:
+        # Transit encryption cannot be switched off on the emulator (ModifyReplicationGroup ignores it); AUTH can.
+        elasticache.modify_replication_group(
+            ReplicationGroupId=group["ReplicationGroupId"], AuthTokenUpdateStrategy="DELETE", ApplyImmediately=True
+        )
+        expected.append(("cache_auth", group["ReplicationGroupId"]))
 
     s3 = client("s3", url)
     media = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(f"{PREFIX}-media"))

@@ -203,6 +203,25 @@ def compliant() -> dict[str, Any]:
             {"flow_log_id": "fl-1", "resource_id": "vpc-1", "flow_log_status": "ACTIVE", "traffic_type": "ALL"}
         ],
         "sns_topics": [{"name": "shop-prod-alarms", "arn": "arn:sns", "kms_master_key_id": "alias/shop-prod"}],
+        "cache_replication_groups": [
+            {
+                "replication_group_id": "shop-prod-redis",
+                "tags": TAGS,
+                "at_rest_encryption_enabled": True,
+                "kms_key_id": "arn:k1",
+                "transit_encryption_enabled": True,
+                "transit_encryption_mode": "required",
+                "auth_token_enabled": True,
+                "user_group_ids": [],
+                "automatic_failover": "enabled",
+                "multi_az": "enabled",
+            },
+            {
+                "replication_group_id": "other-prod-redis",
+                "tags": {"Platform": "other", "Environment": "prod"},
+                "at_rest_encryption_enabled": False,
+            },
+        ],
     }
 
 
@@ -256,6 +275,38 @@ BREACHES: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     ("rds_multi_az", "shop-prod-db", _set("rds_instances.0.multi_az", False), "single-AZ"),
     ("rds_backups", "shop-prod-db", _set("rds_instances.0.backup_retention_period", 0), "backups off"),
     ("rds_deletion_protection", "shop-prod-db", _set("rds_instances.0.deletion_protection", False), "off"),
+    (
+        "cache_encrypted_at_rest",
+        "shop-prod-redis",
+        _set("cache_replication_groups.0.at_rest_encryption_enabled", False),
+        "NOT encrypted at rest",
+    ),
+    (
+        "cache_encrypted_at_rest",
+        "shop-prod-redis",
+        _set("cache_replication_groups.0.kms_key_id", None),
+        "not a customer KMS key",
+    ),
+    (
+        "cache_encrypted_in_transit",
+        "shop-prod-redis",
+        _set("cache_replication_groups.0.transit_encryption_enabled", False),
+        "in-transit encryption off",
+    ),
+    (
+        "cache_encrypted_in_transit",
+        "shop-prod-redis",
+        _set("cache_replication_groups.0.transit_encryption_mode", "preferred"),
+        "TLS mode preferred",
+    ),
+    ("cache_auth", "shop-prod-redis", _set("cache_replication_groups.0.auth_token_enabled", False), "no AUTH token"),
+    (
+        "cache_multi_az",
+        "shop-prod-redis",
+        _set("cache_replication_groups.0.automatic_failover", "disabled"),
+        "automatic failover disabled",
+    ),
+    ("cache_multi_az", "shop-prod-redis", _set("cache_replication_groups.0.multi_az", "disabled"), "Multi-AZ disabled"),
     ("efs_encrypted", "shop-prod-efs", _set("efs.0.encrypted", False), "NOT encrypted"),
     ("s3_encrypted", "shop-prod-media-1", _set("buckets.0.bucket_encryption", {}), "no default encryption"),
     ("s3_public_access_blocked", "shop-prod-media-1", _set("buckets.0.public_access_block", {}), "not blocked"),
@@ -402,6 +453,55 @@ def test_only_network_built_skips_later_tiers() -> None:
     assert of(result, "rds_encrypted")[0]["status"] == "skip"
 
 
+def test_no_cache_skips_the_cache_controls_with_a_reason() -> None:
+    facts = compliant()
+    facts["cache_replication_groups"] = facts["cache_replication_groups"][1:]  # another platform's group only
+    result = rows(facts)
+    for control in ("cache_encrypted_at_rest", "cache_encrypted_in_transit", "cache_auth", "cache_multi_az"):
+        [row] = of(result, control)
+        assert row["status"] == "skip" and row["resource"] == "-", row
+        assert "no ElastiCache replication group of shop-prod" in row["detail"]
+        assert "cache tier not built or switched off" in row["detail"]
+    # The other tiers are still judged.
+    assert of(result, "rds_encrypted")[0]["status"] == "pass"
+
+
+def test_cache_group_found_by_tags_or_name() -> None:
+    facts = compliant()
+    tagged = {**facts["cache_replication_groups"][0], "replication_group_id": "sessions"}
+    untagged = {**facts["cache_replication_groups"][0], "tags": {}, "auth_token_enabled": False}
+    facts["cache_replication_groups"] = [tagged, untagged]
+    result = of(rows(facts), "cache_auth")
+    assert [(r["resource"], r["status"]) for r in result] == [("sessions", "pass"), ("shop-prod-redis", "fail")]
+
+
+def test_cache_settings_accepted_in_other_forms() -> None:
+    facts = compliant()
+    group = facts["cache_replication_groups"][0]
+    # RBAC instead of an AUTH token; no TransitEncryptionMode returned (older API answers, the emulator).
+    group.update(auth_token_enabled=False, user_group_ids=["shop-prod-users"])
+    del group["transit_encryption_mode"]
+    result = rows(facts)
+    assert of(result, "cache_auth")[0]["detail"] == "RBAC user group(s) shop-prod-users"
+    assert of(result, "cache_encrypted_in_transit")[0] == {
+        "control": "cache_encrypted_in_transit",
+        "resource": "shop-prod-redis",
+        "status": "pass",
+        "required": True,
+        "detail": "TLS on",
+    }
+    assert of(result, "cache_encrypted_at_rest")[0]["detail"] == "KMS arn:k1"
+
+
+def test_single_az_cache_is_informative_without_require_multi_az() -> None:
+    facts = compliant()
+    facts["cache_replication_groups"][0].update(automatic_failover="disabled", multi_az="disabled")
+    [row] = of(rows(facts, {"require_multi_az": False}), "cache_multi_az")
+    assert row["status"] == "fail" and row["required"] is False
+    assert row["detail"] == "automatic failover disabled, Multi-AZ disabled"
+    assert of(rows(facts), "cache_multi_az")[0]["required"] is True
+
+
 def test_secrets_that_cannot_rotate_are_skipped() -> None:
     facts = compliant()
     facts["secrets"] = [facts["secrets"][1]]
@@ -419,6 +519,7 @@ def test_account_trail_used_when_the_platform_has_none() -> None:
     ("switch", "control"),
     [
         ("require_multi_az", "rds_multi_az"),
+        ("require_multi_az", "cache_multi_az"),
         ("require_deletion_protection", "rds_deletion_protection"),
         ("require_cloudtrail", "cloudtrail_logging"),
         ("require_secrets_rotation", "secrets_rotation"),

@@ -7,7 +7,9 @@ from typing import Any
 
 import boto3
 import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.kstore.platform.plugins.modules import platform_audit_info
+from botocore.awsrequest import AWSResponse
 
 TAGS = [{"Key": "Platform", "Value": "shop"}, {"Key": "Environment", "Value": "prod"}]
 
@@ -136,6 +138,95 @@ def test_reads_each_section_in_scope(audit: Callable[..., dict], clean_emulator:
     ]
     [acl] = result["web_acls"]
     assert acl["name"] == "shop-prod-web" and acl["resource_arns"] == [] and acl["logging_configuration"] == {}
+
+
+def test_reads_the_cache_replication_groups_in_scope(audit: Callable[..., dict], clean_emulator: Any) -> None:
+    key = client("kms", clean_emulator).create_key()["KeyMetadata"]["Arn"]
+    elasticache = client("elasticache", clean_emulator)
+    common = {"ReplicationGroupDescription": "audit test", "Engine": "redis", "CacheNodeType": "cache.t4g.micro"}
+    elasticache.create_replication_group(
+        ReplicationGroupId="shop-prod-redis",
+        NumNodeGroups=1,
+        ReplicasPerNodeGroup=1,
+        AutomaticFailoverEnabled=True,
+        MultiAZEnabled=True,
+        AtRestEncryptionEnabled=True,
+        KmsKeyId=key,
+        TransitEncryptionEnabled=True,
+        AuthToken="a" * 32,
+        Tags=[*TAGS, {"Key": "Component", "Value": "cache"}],
+        **common,
+    )
+    # Found by its tags, not its name; settings left to their (non-compliant) defaults.
+    elasticache.create_replication_group(
+        ReplicationGroupId="sessions",
+        TransitEncryptionEnabled=True,
+        TransitEncryptionMode="preferred",
+        UserGroupIds=["shop-prod-users"],
+        Tags=TAGS,
+        **common,
+    )
+    elasticache.create_replication_group(ReplicationGroupId="other-prod-redis", **common)
+    elasticache.create_replication_group(
+        ReplicationGroupId="shop-dev-redis", Tags=[TAGS[0], {"Key": "Environment", "Value": "dev"}], **common
+    )
+
+    result = audit(sections=["cache_replication_groups"])
+    assert result["changed"] is False and "ecr_repositories" not in result
+    groups = {g["replication_group_id"]: g for g in result["cache_replication_groups"]}
+    assert list(groups) == ["sessions", "shop-prod-redis"]
+    redis = groups["shop-prod-redis"]
+    assert redis["at_rest_encryption_enabled"] is True and redis["kms_key_id"] == key
+    assert redis["transit_encryption_enabled"] is True
+    assert redis["auth_token_enabled"] is True and redis["user_group_ids"] == []
+    assert redis["automatic_failover"] == "enabled" and redis["multi_az"] == "enabled"
+    assert redis["arn"].endswith(":replicationgroup:shop-prod-redis")
+    assert redis["tags"] == {"Platform": "shop", "Environment": "prod", "Component": "cache"}
+    assert "a" * 32 not in str(result)  # the token is never returned, only whether one is set
+    # moto 5.2.5 returns TransitEncryptionMode only when the request set it (AWS: "required" by default).
+    assert "transit_encryption_mode" not in redis
+    sessions = groups["sessions"]
+    assert sessions["at_rest_encryption_enabled"] is False and not sessions.get("kms_key_id")
+    assert sessions["transit_encryption_mode"] == "preferred"
+    assert sessions["auth_token_enabled"] is False and sessions["user_group_ids"] == ["shop-prod-users"]
+    assert sessions["automatic_failover"] == "disabled" and sessions["multi_az"] == "disabled"
+
+
+def test_cache_group_whose_tags_cannot_be_read(
+    audit: Callable[..., dict], clean_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group being created or deleted (InvalidReplicationGroupState) is kept by its name, a group deleted between
+    the two calls (ReplicationGroupNotFoundFault) is dropped. The emulator has neither state: the errors are injected
+    into the real calls to it."""
+    elasticache = client("elasticache", clean_emulator)
+    common = {"ReplicationGroupDescription": "audit test", "Engine": "redis"}
+    for group_id in ("shop-prod-redis", "shop-prod-gone", "tagged-creating"):
+        elasticache.create_replication_group(ReplicationGroupId=group_id, Tags=TAGS, **common)
+    errors = {
+        "shop-prod-redis": "InvalidReplicationGroupState",
+        "shop-prod-gone": "ReplicationGroupNotFoundFault",
+        "tagged-creating": "InvalidReplicationGroupState",
+    }
+
+    def before_call(params: dict, **_: Any) -> tuple[AWSResponse, dict]:
+        code = errors[params["body"]["ResourceName"].rsplit(":", 1)[-1]]  # the serialized query request
+        parsed = {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+        return AWSResponse(None, 400, {}, None), parsed
+
+    original_client = AnsibleAWSModule.client
+
+    def with_errors(self: AnsibleAWSModule, service: str, retry_decorator: Any = None, **kwargs: Any) -> Any:
+        wrapped = original_client(self, service, retry_decorator=retry_decorator, **kwargs)
+        getattr(wrapped, "client", wrapped).meta.events.register(
+            "before-call.elasticache.ListTagsForResource", before_call
+        )
+        return wrapped
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", with_errors)
+    result = audit(sections=["cache_replication_groups"])
+    assert [(g["replication_group_id"], g["tags"]) for g in result["cache_replication_groups"]] == [
+        ("shop-prod-redis", {})
+    ]
 
 
 def test_check_mode_reads_the_same(audit: Callable[..., dict], clean_emulator: Any) -> None:
