@@ -36,3 +36,42 @@ def _run_module(main: Callable[[], None], args: dict[str, Any], check_mode: bool
 @pytest.fixture()
 def run_module() -> ModuleRunner:
     return _run_module
+
+
+ErrorInjector = Callable[[str, str, Callable[..., "str | None"]], None]
+
+
+@pytest.fixture()
+def inject_aws_errors(monkeypatch: pytest.MonkeyPatch) -> ErrorInjector:
+    """``inject(service, operation, handler)``: every client the module under test creates calls ``handler`` before
+    ``operation`` (botocore's before-call event, keyword arguments such as ``params``); the handler returns an AWS
+    error code to answer the call with that error (HTTP 400), or None to let it reach the emulator. For states the
+    emulator cannot produce (throttling, resources in transition): the module's real code and real calls run."""
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+    from botocore.awsrequest import AWSResponse
+
+    handlers: list[tuple[str, Callable[..., Any]]] = []
+    original_client = AnsibleAWSModule.client
+
+    def answer(handler: Callable[..., str | None]) -> Callable[..., Any]:
+        def before_call(**kwargs: Any) -> Any:
+            code = handler(**kwargs)
+            if code is None:
+                return None
+            parsed = {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+            return AWSResponse(None, 400, {}, None), parsed
+
+        return before_call
+
+    def client(self: Any, service: str, retry_decorator: Any = None, **kwargs: Any) -> Any:
+        wrapped = original_client(self, service, retry_decorator=retry_decorator, **kwargs)
+        for event, handler in handlers:
+            getattr(wrapped, "client", wrapped).meta.events.register(event, handler)
+        return wrapped
+
+    def inject(service: str, operation: str, handler: Callable[..., str | None]) -> None:
+        handlers.append((f"before-call.{service}.{operation}", answer(handler)))
+        monkeypatch.setattr(AnsibleAWSModule, "client", client)
+
+    return inject

@@ -13,9 +13,7 @@ from typing import Any
 import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.kstore.platform.plugins.modules import efs_access_point
-from botocore.awsrequest import AWSResponse
 
 NAME = "shop-dev-img"
 POSIX_USER = {"uid": 33, "gid": 33}
@@ -297,28 +295,17 @@ def test_bad_input_fails_before_any_call(
 
 
 @pytest.fixture()
-def throttle(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, int], list[int]]:
+def throttle(inject_aws_errors: Callable[..., None]) -> Callable[[str, int], list[int]]:
     def install(operation: str, times: int) -> list[int]:
         injected: list[int] = []
-        original_client = AnsibleAWSModule.client
 
-        def before_call(**_: Any) -> tuple[AWSResponse, dict] | None:
+        def throttled(**_: Any) -> str | None:
             if len(injected) == times:
                 return None
             injected.append(1)
-            parsed = {
-                "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
-                "ResponseMetadata": {"HTTPStatusCode": 400},
-            }
-            return AWSResponse(None, 400, {}, None), parsed
+            return "ThrottlingException"
 
-        def client(self: AnsibleAWSModule, service: str, retry_decorator: Any = None, **kwargs: Any) -> Any:
-            wrapped = original_client(self, service, retry_decorator=retry_decorator, **kwargs)
-            boto_client = getattr(wrapped, "client", wrapped)
-            boto_client.meta.events.register(f"before-call.efs.{operation}", before_call)
-            return wrapped
-
-        monkeypatch.setattr(AnsibleAWSModule, "client", client)
+        inject_aws_errors("efs", operation, throttled)
         return injected
 
     return install

@@ -16,9 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.kstore.platform.plugins.modules import elasticache_replication_group
-from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 GROUP = "shop-dev-redis"
@@ -374,30 +372,21 @@ def backoff_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 @pytest.mark.parametrize("code", ["Throttling", "ThrottlingException"])
 def test_throttling_is_retried_by_the_module(
     group: Callable[..., dict],
-    monkeypatch: pytest.MonkeyPatch,
+    inject_aws_errors: Callable[..., None],
     backoff_sleeps: list[float],
     elasticache: Any,
     clean_emulator: Any,
     code: str,
 ) -> None:
     remaining = [2]
-    original_client = AnsibleAWSModule.client
 
-    def before_call(**_: Any) -> tuple[AWSResponse, dict] | None:
+    def throttled(**_: Any) -> str | None:
         if not remaining[0]:
             return None
         remaining[0] -= 1
-        parsed = {"Error": {"Code": code, "Message": "Rate exceeded"}, "ResponseMetadata": {"HTTPStatusCode": 400}}
-        return AWSResponse(None, 400, {}, None), parsed
+        return code
 
-    def client(self: AnsibleAWSModule, service: str, retry_decorator: Any = None, **kwargs: Any) -> Any:
-        wrapped = original_client(self, service, retry_decorator=retry_decorator, **kwargs)
-        getattr(wrapped, "client", wrapped).meta.events.register(
-            "before-call.elasticache.CreateReplicationGroup", before_call
-        )
-        return wrapped
-
-    monkeypatch.setattr(AnsibleAWSModule, "client", client)
+    inject_aws_errors("elasticache", "CreateReplicationGroup", throttled)
 
     result = group()
 

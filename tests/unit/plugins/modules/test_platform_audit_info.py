@@ -7,9 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.kstore.platform.plugins.modules import platform_audit_info
-from botocore.awsrequest import AWSResponse
 
 TAGS = [{"Key": "Platform", "Value": "shop"}, {"Key": "Environment", "Value": "prod"}]
 
@@ -193,7 +191,7 @@ def test_reads_the_cache_replication_groups_in_scope(audit: Callable[..., dict],
 
 
 def test_cache_group_whose_tags_cannot_be_read(
-    audit: Callable[..., dict], clean_emulator: Any, monkeypatch: pytest.MonkeyPatch
+    audit: Callable[..., dict], clean_emulator: Any, inject_aws_errors: Callable[..., None]
 ) -> None:
     """A group being created or deleted (InvalidReplicationGroupState) is kept by its name, a group deleted between
     the two calls (ReplicationGroupNotFoundFault) is dropped. The emulator has neither state: the errors are injected
@@ -208,21 +206,11 @@ def test_cache_group_whose_tags_cannot_be_read(
         "tagged-creating": "InvalidReplicationGroupState",
     }
 
-    def before_call(params: dict, **_: Any) -> tuple[AWSResponse, dict]:
-        code = errors[params["body"]["ResourceName"].rsplit(":", 1)[-1]]  # the serialized query request
-        parsed = {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": 400}}
-        return AWSResponse(None, 400, {}, None), parsed
-
-    original_client = AnsibleAWSModule.client
-
-    def with_errors(self: AnsibleAWSModule, service: str, retry_decorator: Any = None, **kwargs: Any) -> Any:
-        wrapped = original_client(self, service, retry_decorator=retry_decorator, **kwargs)
-        getattr(wrapped, "client", wrapped).meta.events.register(
-            "before-call.elasticache.ListTagsForResource", before_call
-        )
-        return wrapped
-
-    monkeypatch.setattr(AnsibleAWSModule, "client", with_errors)
+    inject_aws_errors(
+        "elasticache",
+        "ListTagsForResource",
+        lambda params, **_: errors[params["body"]["ResourceName"].rsplit(":", 1)[-1]],  # the serialized query request
+    )
     result = audit(sections=["cache_replication_groups"])
     assert [(g["replication_group_id"], g["tags"]) for g in result["cache_replication_groups"]] == [
         ("shop-prod-redis", {})
