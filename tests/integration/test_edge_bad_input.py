@@ -23,6 +23,11 @@ CASES = {
         "edge_ssl_policy 'ELBSecurityPolicy-2016-08'",
         "TLS 1.2+",
     ),
+    "access logs prefix the storage tier does not grant": (
+        {"edge_access_logs_prefix": "lb", "storage_logs_alb_prefix": "alb"},
+        "edge_access_logs_prefix",
+        "storage_logs_alb_prefix",
+    ),
     "rate limit below 100": ({"edge_waf_rate_limit": 99}, "edge_waf_rate_limit", "got 99"),
     "country code lower case": ({"edge_waf_blocked_countries": ["de"]}, "edge_waf_blocked_countries", "['de']"),
     "no domain and no certificate": (
