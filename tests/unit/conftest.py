@@ -21,6 +21,11 @@ _COLLECTIONS_DIR = ROOT.parents[2] if ROOT.parents[1].name == "ansible_collectio
 if str(_COLLECTIONS_DIR) not in sys.path:
     sys.path.insert(0, str(_COLLECTIONS_DIR))
 
+# Imported now, at collection time, like the modules under test: a test that runs Ansible's collection loader later
+# re-imports ansible_collections.*, and a class imported then would not be the one the modules use.
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from botocore.awsrequest import AWSResponse  # noqa: E402
+
 ModuleRunner = Callable[..., dict[str, Any]]
 
 
@@ -47,10 +52,6 @@ def inject_aws_errors(monkeypatch: pytest.MonkeyPatch) -> ErrorInjector:
     ``operation`` (botocore's before-call event, keyword arguments such as ``params``); the handler returns an AWS
     error code to answer the call with that error (HTTP 400), or None to let it reach the emulator. For states the
     emulator cannot produce (throttling, resources in transition): the module's real code and real calls run."""
-    # pylint: disable=import-outside-toplevel
-    from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-    from botocore.awsrequest import AWSResponse
-
     handlers: list[tuple[str, Callable[..., Any]]] = []
     original_client = AnsibleAWSModule.client
 
