@@ -52,6 +52,12 @@ class Emulator:
 
 
 @pytest.fixture(scope="session")
+def emulator_at() -> type[Emulator]:
+    """``Emulator(url)``: the request counter and reset of an emulator the tests did not start."""
+    return Emulator
+
+
+@pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
     """A private emulator process for this test session; its URL is also exported as AWS_ENDPOINT_URL."""
     port = _free_port()

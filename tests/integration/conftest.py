@@ -19,7 +19,7 @@ PlaybookRun = Callable[..., subprocess.CompletedProcess]
 
 
 def ansible_playbook(
-    emulator_url: str, playbook: str | Path, extra_vars: dict[str, Any], *args: str
+    emulator_url: str, playbook: str | Path, extra_vars: dict[str, Any], *args: str, timeout: int = 300
 ) -> subprocess.CompletedProcess:
     """``ansible-playbook <playbook> -i inventories/local -e <extra_vars> <args>`` from the checkout, pointed at the
     emulator at ``emulator_url`` (through KSTORE_EMULATOR_PORT, which the local inventory reads)."""
@@ -36,9 +36,16 @@ def ansible_playbook(
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def playbook_against() -> Callable[..., subprocess.CompletedProcess]:
+    """``ansible_playbook(emulator_url, playbook, extra_vars, *args, timeout=300)``, for tests that choose the
+    emulator themselves (test_audit.py: a module-wide platform, or one already converged elsewhere)."""
+    return ansible_playbook
 
 
 @pytest.fixture()

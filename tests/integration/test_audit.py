@@ -10,7 +10,6 @@ import importlib.util
 import json
 import os
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -55,29 +54,6 @@ EXTRA_VARS: dict[str, Any] = {
 }
 
 
-def _run(emulator_url: str, playbook: str | Path, extra_vars: dict[str, Any], timeout: int) -> Any:
-    import subprocess
-    import sys
-    from urllib.parse import urlparse
-
-    env = dict(os.environ)
-    env.update(
-        KSTORE_EMULATOR_PORT=str(urlparse(emulator_url).port),
-        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-        ANSIBLE_NOCOLOR="1",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-    )
-    return subprocess.run(
-        ["ansible-playbook", str(playbook), "-i", "inventories/local", "-e", json.dumps(extra_vars)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 def site_playbook(tmp_dir: Path) -> Path:
     """playbooks/site.yml when it imports every tier playbook that exists, else a temporary one that does."""
     existing = [t for t in TIERS if (ROOT / "playbooks" / f"{t}.yml").exists()]
@@ -92,33 +68,25 @@ def site_playbook(tmp_dir: Path) -> Path:
     return path
 
 
-class ExistingEmulator:
-    """The request counter of an emulator this test did not start."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def requests(self) -> dict:
-        with urllib.request.urlopen(f"{self.url}/_kstore/requests", timeout=5) as resp:
-            return json.load(resp)
-
-    def reset_requests(self) -> None:
-        urllib.request.urlopen(urllib.request.Request(f"{self.url}/_kstore/requests/reset", method="POST"), timeout=5)
-
-
 @pytest.fixture(scope="module")
 def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("audit")
+    run = request.getfixturevalue("playbook_against")
     if EXISTING_URL:
-        return {"url": EXISTING_URL, "tmp": tmp, "emulator": ExistingEmulator(EXISTING_URL)}
+        return {
+            "url": EXISTING_URL,
+            "tmp": tmp,
+            "emulator": request.getfixturevalue("emulator_at")(EXISTING_URL),
+            "run": run,
+        }
     emulator = request.getfixturevalue("emulator")
     emulator.reset()
     playbook = site_playbook(tmp)
     started = time.monotonic()
-    result = _run(emulator.url, playbook, EXTRA_VARS, timeout=3000)
+    result = run(emulator.url, playbook, EXTRA_VARS, timeout=3000)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     print(f"converge {playbook.name}: {time.monotonic() - started:.0f} s")
-    return {"url": emulator.url, "tmp": tmp, "emulator": emulator}
+    return {"url": emulator.url, "tmp": tmp, "emulator": emulator, "run": run}
 
 
 def audit(platform: dict[str, Any], name: str) -> tuple[Any, list[dict[str, Any]]]:
@@ -130,7 +98,7 @@ def audit(platform: dict[str, Any], name: str) -> tuple[Any, list[dict[str, Any]
         if not EXISTING_URL
         else {"platform_name": NAME, "platform_env": ENV, "audit_report_path": str(report)}
     )
-    result = _run(platform["url"], ROOT / "playbooks/audit.yml", extra, 600)
+    result = platform["run"](platform["url"], ROOT / "playbooks/audit.yml", extra, timeout=600)
     requests = platform["emulator"].requests()
     print(f"audit {name}: {time.monotonic() - started:.1f} s, requests: {json.dumps(requests)[:400]}")
     assert report.exists(), result.stdout[-6000:] + result.stderr[-3000:]
