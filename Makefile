@@ -1,7 +1,8 @@
 # kstore.platform: the two commands of the README are `make up` and `make test`.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-VENV ?= $(CURDIR)/.venv
+VENV ?= $(or $(KSTORE_VENV),$(CURDIR)/.venv)
+export KSTORE_VENV := $(VENV)
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 INVENTORY ?= inventories/local

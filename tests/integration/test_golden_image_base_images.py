@@ -1,0 +1,65 @@
+"""A base image the Dockerfiles start FROM that the Docker engine lacks is dealt with before any AWS call.
+
+site.yml's preflight (playbooks/preflight.yml -> the golden_image role's base_images.yml) reads the FROM lines of
+the golden image's Dockerfile and the test database's. With golden_image_base_images: require (staging and
+production) a missing one stops site.yml before its first AWS request, saying what to do; with build (the local
+inventory) it is built with tools/base-image. Real Docker engine, private emulator counting requests. Before the fix,
+site.yml ran six tiers and failed ~10 minutes later at the image build with a Docker Hub lookup error.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MISSING = "kstore-test/never-built:1"
+
+
+def _docker_ok() -> bool:
+    return subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _docker_ok(), reason="needs the Docker engine (tools/localenv up docker)")
+
+
+def _context(tmp_path: Path, base: str) -> str:
+    context = tmp_path / "context"
+    context.mkdir()
+    (context / "Dockerfile").write_text(f"FROM {base} AS first\nFROM first\nFROM {base}\nCOPY --from=first / /x\n")
+    return str(context)
+
+
+def test_site_stops_before_any_aws_call_when_a_base_image_is_missing(assert_rejected, run_playbook, tmp_path) -> None:
+    result = run_playbook(
+        "playbooks/site.yml",
+        {"golden_image_base_images": "require", "golden_image_context_dir": _context(tmp_path, MISSING)},
+    )
+    # Names the image, says how to get it, and the stage alias "first" is not taken for an image.
+    assert_rejected(result, MISSING, f"docker pull {MISSING}", "golden_image_base_images: pull", "tools/base-image")
+    assert "first" not in result.stdout.split("are not on the Docker engine")[0].split("base image(s)")[-1]
+
+
+def test_build_refuses_what_tools_base_image_cannot_build(assert_rejected, run_playbook, tmp_path) -> None:
+    result = run_playbook(
+        "playbooks/preflight.yml",
+        {"golden_image_base_images": "build", "golden_image_context_dir": _context(tmp_path, MISSING)},
+    )
+    assert_rejected(result, "debian:<suite>-slim images only", MISSING)
+
+
+def test_present_base_images_change_nothing(run_playbook) -> None:
+    """The local inventory's own Dockerfiles (debian:bookworm-slim, built by the first run): nothing to do."""
+    subprocess.run([ROOT / "tools/base-image"], check=True, capture_output=True)  # present: returns at once
+    result = run_playbook("playbooks/preflight.yml", {})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "changed=0" in result.stdout, result.stdout
+    assert "Build each missing base image" in result.stdout  # the step exists and was skipped
+    assert "skipping" in result.stdout.split("Build each missing base image")[1][:300], result.stdout
+
+
+def test_unknown_mode_is_refused(assert_rejected, run_playbook) -> None:
+    result = run_playbook("playbooks/preflight.yml", {"golden_image_base_images": "download"})
+    assert_rejected(result, "golden_image_base_images", "download")
