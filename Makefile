@@ -8,7 +8,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 INVENTORY ?= inventories/local
 SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help deps up down destroy audit test lint sanity unit molecule bench build clean
+.PHONY: help deps up down destroy audit test lint sanity unit e2e molecule bench build clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -31,9 +31,12 @@ audit: deps ## Audit the local platform (playbooks/audit.yml); JSON report in bu
 down: ## Stop the local environment
 	tools/localenv down
 
-test: deps ## The whole test suite: lint, sanity, unit and emulator tests, molecule scenarios
+test: deps ## The whole test suite: lint, sanity, end-to-end (make up from nothing), pytest, molecule scenarios
 	tools/localenv up
-	$(MAKE) --no-print-directory lint sanity unit molecule
+	$(MAKE) --no-print-directory lint sanity
+	@# The end-to-end run and pytest are mostly one ansible-playbook process each: side by side they use both cores.
+	$(MAKE) --no-print-directory -j2 --output-sync=target e2e unit
+	$(MAKE) --no-print-directory molecule
 
 lint: ## ruff, yamllint, ansible-lint (production profile), shellcheck, checkov + hadolint on the Dockerfiles
 	ruff check .
@@ -50,6 +53,9 @@ sanity: ## ansible-test sanity on the collection
 
 unit: ## pytest: modules and filters, emulator fidelity, input validation (against a private emulator)
 	pytest
+
+e2e: ## End to end: make up from nothing in a copy of the checkout, then the README's commands, then make destroy
+	pytest tests/e2e
 
 molecule: ## Every molecule scenario, MOLECULE_JOBS at a time, each on its own emulator (fails naming failures)
 	tools/molecule-all $(SCENARIOS)
