@@ -67,6 +67,8 @@ def test_graph_groups_hosts_by_cluster_and_az(clean_emulator: Any) -> None:
     assert groups["az_eu_west_1a"] | groups["az_eu_west_1b"] == members | {made["outside"], made["stopped"]}
     assert groups["az_eu_west_1a"] and groups["az_eu_west_1b"]
     everything = set().union(*groups.values())
+    assert groups["component_cluster"] == members | {made["stopped"]}
+    assert groups["component_tools"] == {made["outside"]}
     assert made["unmanaged"] not in everything  # no instance profile granting SSM core: not a managed node
     requests = clean_emulator.requests()
     assert requests["by_action"]["ssm:DescribeInstanceInformation"] == 1
@@ -125,3 +127,4 @@ def test_graph_lists_the_cluster_tier_instances(converged_cluster: Any) -> None:
     assert groups["cluster_kstore_local_cluster"] == launched
     assert groups["ecs_container_instances"] == launched
     assert groups["ssm_online"] == launched
+    assert groups["component_cluster"] == launched  # the launch template's Component tag (ec2_tags)
