@@ -26,14 +26,14 @@ DATA = {
 }
 
 
-def _setup(aws: Callable[[str], Any], data: dict[str, Any] = DATA) -> str:
-    """An instance profile allowed to register with SSM, a subnet, and the launch template ``ecs``."""
+def _setup(aws: Callable[[str], Any], data: dict[str, Any] | None = None) -> str:
+    """An instance profile allowed to register with SSM, a subnet, and the launch template ``ecs`` (``DATA``)."""
     iam, ec2 = aws("iam"), aws("ec2")
     iam.create_role(RoleName="ecs-instance", AssumeRolePolicyDocument=json.dumps(TRUST))
     iam.attach_role_policy(RoleName="ecs-instance", PolicyArn=CORE)
     iam.create_instance_profile(InstanceProfileName="ecs-instance")
     iam.add_role_to_instance_profile(InstanceProfileName="ecs-instance", RoleName="ecs-instance")
-    ec2.create_launch_template(LaunchTemplateName="ecs", LaunchTemplateData=data)
+    ec2.create_launch_template(LaunchTemplateName="ecs", LaunchTemplateData=DATA if data is None else data)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     return ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="eu-west-1a")["Subnet"]["SubnetId"]
 
