@@ -115,7 +115,8 @@ def test_no_host_is_not_blamed_on_the_share(emulator: Any, hosts: dict) -> None:
         assert "must be a whole percentage" not in output, output
 
 
-# Against the cluster tier converged for real (tests/integration/conftest.py: converged_cluster), not a fixture.
+# Against the cluster tier converged for real (tests/integration/conftest.py: converged_cluster), not hosts made by
+# tests/fixtures/ssm_hosts.py.
 
 
 def test_patch_plans_the_cluster_tier_instances(converged_cluster: Any) -> None:
