@@ -69,3 +69,35 @@ def test_a_missing_program_names_its_debian_package(tmp_path: Path) -> None:
     result = localenv("up", "registry", env=env)
     assert result.returncode == 1
     assert "install the Debian package 'docker-registry'" in result.stderr
+
+
+def test_missing_venv_points_at_a_make_target_that_exists(tmp_path: Path) -> None:
+    env = dict(
+        os.environ,
+        KSTORE_EMULATOR_PORT=str(_free_port()),
+        KSTORE_STATE_DIR=str(tmp_path / "state"),
+        KSTORE_VENV=str(tmp_path / "no-venv"),
+    )
+    result = localenv("up", "emulator", env=env)
+    assert result.returncode != 0
+    assert "run 'make deps' first" in result.stderr, result.stderr
+    dry_run = subprocess.run(["make", "-n", "deps"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert dry_run.returncode == 0 and "tools/install-deps" in dry_run.stdout, dry_run.stderr
+
+
+def test_registry_purge_forgets_a_repository(tmp_path: Path) -> None:
+    env = dict(os.environ, KSTORE_REGISTRY_PORT=str(_free_port()), KSTORE_STATE_DIR=str(tmp_path))
+    try:
+        assert localenv("up", "registry", env=env).returncode == 0
+        repo = tmp_path / "registry/data/docker/registry/v2/repositories/kstore-local-prestashop/_manifests/tags"
+        repo.mkdir(parents=True)
+        purged = localenv("registry-purge", "kstore-local-prestashop", env=env)
+        assert purged.returncode == 0, purged.stderr
+        assert "repository kstore-local-prestashop purged" in purged.stdout
+        assert not repo.parents[1].exists()
+        again = localenv("registry-purge", "kstore-local-prestashop", env=env)
+        assert again.returncode == 0 and "no repository kstore-local-prestashop" in again.stdout
+        refused = localenv("registry-purge", "../escape", env=env)
+        assert refused.returncode != 0 and "bad repository name" in refused.stderr
+    finally:
+        localenv("down", "registry", env=env)
