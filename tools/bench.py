@@ -95,8 +95,13 @@ class Bench:
         start = time.monotonic()
         with log.open("w") as out:
             proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-            # wait4, not wait: the rusage of this run's process tree alone (ru_maxrss in KiB on Linux).
-            _pid, status, usage = os.wait4(proc.pid, 0)
+            try:
+                # wait4, not wait: the rusage of this run's process tree alone (ru_maxrss in KiB on Linux).
+                _pid, status, usage = os.wait4(proc.pid, 0)
+            except BaseException:  # interrupted (Ctrl-C): stop this run before the clean-up runs start
+                proc.kill()
+                proc.wait()
+                raise
             proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - start
         requests = emulator("/_kstore/requests")["total"]
@@ -250,20 +255,19 @@ def bench(selected: list[str], extra: dict[str, Any], platform: bool, logs: Path
     removed: list[str] = []
     try:
         for tier in reversed(converged):
-            if tier in results and error is None:
+            if "create" in results.get(tier, {}):
                 results[tier]["absent"] = b.tier(tier, "absent", "absent")
             else:
                 b.tier(tier, "absent (clean-up, untimed)", "absent")
         removed = remove_local_leftovers(extra)
     except BenchError as exc:
         error = error or exc
-    if error is not None:
-        raise error
-    b.say("done")
+    b.say("done" if error is None else f"stopped: {str(error).splitlines()[0] if str(error) else 'interrupted'}")
     return {
         "emulator": URL,
         "extra_vars": extra,
-        "tiers": {tier: {run: asdict(results[tier][run]) for run in RUNS} for tier in selected},
+        "error": None if error is None else str(error) or "interrupted",
+        "tiers": {tier: {run: asdict(results[tier][run]) for run in RUNS if run in results[tier]} for tier in selected},
         "platform_noop": asdict(site) if site else None,
         "prerequisites_seconds": prerequisites,
         "total_seconds": round(time.monotonic() - b.started, 1),
@@ -294,6 +298,8 @@ def table(report: dict[str, Any]) -> str:
         lines.append(f"prerequisites converged first (s, not in the figures): {untimed}")
     lines.append(f"total {report['total_seconds']:.1f} s; peak RSS of ansible-playbook: {report['peak_rss_mb']:.1f} MB")
     lines.append(f"left in the emulator: {', '.join(report['leftovers']) or 'nothing'}")
+    if report["error"]:
+        lines.append(f"INCOMPLETE: the bench stopped early ({report['error'].splitlines()[0]}); the error is on stderr")
     return "\n".join(lines)
 
 
@@ -317,7 +323,9 @@ def main() -> int:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(report, indent=2) if args.json else table(report))
-    return 1 if report["leftovers"] else 0
+    if report["error"]:
+        print(f"bench: {report['error']}", file=sys.stderr)
+    return 1 if report["error"] or report["leftovers"] else 0
 
 
 if __name__ == "__main__":
