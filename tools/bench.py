@@ -114,6 +114,8 @@ class Bench:
         return Run(round(seconds, 1), int(recap.group(1)), requests, round(usage.ru_maxrss / 1024, 1))
 
     def tier(self, tier: str, label: str, state: str, *args: str) -> Run:
+        if tier == "image" and state == "present":
+            base_image()  # again: the Docker engine is shared, the base image may have been removed meanwhile
         self.say(f"{tier}: {label} ...")
         extra = dict(self.extra, **{STATE_VAR[tier]: state})
         if tier == "service" and state == "present" and "service_image" not in extra:
@@ -223,6 +225,11 @@ def check_services(tiers: list[str]) -> None:
         raise BenchError(f"no registry on {REGISTRY}; run tools/localenv up registry") from None
     if subprocess.run(["docker", "info"], capture_output=True, check=False).returncode != 0:
         raise BenchError("no Docker engine; run tools/localenv up docker")
+    base_image()
+
+
+def base_image() -> None:
+    """The golden image's base, debian:bookworm-slim (made by tools/base-image: Docker Hub is not reachable)."""
     if subprocess.run(["docker", "image", "inspect", "debian:bookworm-slim"], capture_output=True).returncode != 0:
         subprocess.run([str(ROOT / "tools" / "base-image")], check=True)
 
