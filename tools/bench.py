@@ -182,7 +182,7 @@ def remove_local_leftovers(extra: dict[str, Any]) -> list[str]:
 
 def tagged_leftovers(extra: dict[str, Any]) -> list[str]:
     """ARNs the emulator still tags with the bench's platform (Resource Groups Tagging API), except what AWS itself
-    keeps for a while after removal: KMS keys pending deletion and deleted NAT gateways."""
+    keeps for a while after removal: KMS keys and secrets pending deletion, deleted NAT gateways."""
     import boto3  # the venv's; only needed here
 
     def client(service: str) -> Any:
@@ -203,6 +203,9 @@ def tagged_leftovers(extra: dict[str, Any]) -> list[str]:
         resource_id = arn.rsplit("/", 1)[-1]
         if ":kms:" in arn and ":key/" in arn:
             if client("kms").describe_key(KeyId=resource_id)["KeyMetadata"]["KeyState"] == "PendingDeletion":
+                continue
+        elif ":secretsmanager:" in arn:
+            if client("secretsmanager").describe_secret(SecretId=arn).get("DeletedDate"):
                 continue
         elif ":natgateway/" in arn:
             gateways = client("ec2").describe_nat_gateways(NatGatewayIds=[resource_id])["NatGateways"]
