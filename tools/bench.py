@@ -182,7 +182,8 @@ def remove_local_leftovers(extra: dict[str, Any]) -> list[str]:
 
 def tagged_leftovers(extra: dict[str, Any]) -> list[str]:
     """ARNs the emulator still tags with the bench's platform (Resource Groups Tagging API), except what AWS itself
-    keeps for a while after removal: KMS keys and secrets pending deletion, deleted NAT gateways."""
+    keeps visible for a while after removal: KMS keys and secrets pending deletion, deleted NAT gateways, terminated
+    instances, inactive ECS clusters and services, stopped ECS tasks."""
     import boto3  # the venv's; only needed here
 
     def client(service: str) -> Any:
@@ -190,29 +191,39 @@ def tagged_leftovers(extra: dict[str, Any]) -> list[str]:
         keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
         return boto3.client(service, endpoint_url=URL, region_name=region, **keys)
 
+    def removed(arn: str) -> bool:
+        resource_id = arn.rsplit("/", 1)[-1]
+        if ":kms:" in arn and ":key/" in arn:
+            return client("kms").describe_key(KeyId=resource_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+        if ":secretsmanager:" in arn:
+            return bool(client("secretsmanager").describe_secret(SecretId=arn).get("DeletedDate"))
+        if ":natgateway/" in arn:
+            gateways = client("ec2").describe_nat_gateways(NatGatewayIds=[resource_id])["NatGateways"]
+            return all(gateway["State"] in ("deleting", "deleted") for gateway in gateways)
+        if ":instance/" in arn and ":ec2:" in arn:
+            reservations = client("ec2").describe_instances(InstanceIds=[resource_id])["Reservations"]
+            states = [i["State"]["Name"] for r in reservations for i in r["Instances"]]
+            return all(state in ("shutting-down", "terminated") for state in states)
+        if ":ecs:" in arn:
+            kind, cluster = arn.split(":", 5)[5].split("/")[0], arn.split("/")[1]
+            if kind == "cluster":
+                return all(
+                    c["status"] == "INACTIVE" for c in client("ecs").describe_clusters(clusters=[arn])["clusters"]
+                )
+            if kind == "service":
+                services = client("ecs").describe_services(cluster=cluster, services=[arn])["services"]
+                return all(service["status"] in ("INACTIVE", "DRAINING") for service in services)
+            if kind == "task":
+                tasks = client("ecs").describe_tasks(cluster=cluster, tasks=[arn])["tasks"]
+                return all(task["lastStatus"] in ("STOPPED", "DELETED") for task in tasks)
+        return False
+
     filters = [
         {"Key": "Platform", "Values": [extra["platform_name"]]},
         {"Key": "Environment", "Values": [extra["platform_env"]]},
     ]
-    arns = [
-        m["ResourceARN"]
-        for m in client("resourcegroupstaggingapi").get_resources(TagFilters=filters)["ResourceTagMappingList"]
-    ]
-    left = []
-    for arn in arns:
-        resource_id = arn.rsplit("/", 1)[-1]
-        if ":kms:" in arn and ":key/" in arn:
-            if client("kms").describe_key(KeyId=resource_id)["KeyMetadata"]["KeyState"] == "PendingDeletion":
-                continue
-        elif ":secretsmanager:" in arn:
-            if client("secretsmanager").describe_secret(SecretId=arn).get("DeletedDate"):
-                continue
-        elif ":natgateway/" in arn:
-            gateways = client("ec2").describe_nat_gateways(NatGatewayIds=[resource_id])["NatGateways"]
-            if all(gateway["State"] in ("deleting", "deleted") for gateway in gateways):
-                continue
-        left.append(arn)
-    return left
+    mappings = client("resourcegroupstaggingapi").get_resources(TagFilters=filters)["ResourceTagMappingList"]
+    return [m["ResourceARN"] for m in mappings if not removed(m["ResourceARN"])]
 
 
 def check_services(tiers: list[str]) -> None:
