@@ -60,9 +60,9 @@ e2e: ## End to end: make up from nothing in a copy of the checkout, then the REA
 molecule: ## Every molecule scenario, MOLECULE_JOBS at a time, each on its own emulator (fails naming failures)
 	tools/molecule-all $(SCENARIOS)
 
-bench: deps ## Converge / no-op converge seconds and AWS request counts per tier
-	tools/localenv up emulator
-	python tools/bench.py
+bench: deps ## Per tier in site.yml order: create / no-op / --check / absent seconds, changes, AWS requests
+	tools/localenv up
+	python tools/bench.py $(BENCH_ARGS)
 
 build: ## The collection tarball
 	ansible-galaxy collection build --force --output-path build/
