@@ -41,7 +41,12 @@ PORT = os.environ.get("KSTORE_EMULATOR_PORT", "4566")
 URL = f"http://127.0.0.1:{PORT}"
 REGISTRY = f"127.0.0.1:{os.environ.get('KSTORE_REGISTRY_PORT', '5001')}"
 # The tier playbooks in site.yml's order: the order prerequisites are converged in (and removed in reverse).
-TIERS = re.findall(r"import_playbook:\s*(\w+)\.yml", (ROOT / "playbooks" / "site.yml").read_text())
+# site.yml's tiers in its order; its preflight (base images, no AWS resource) is not a tier.
+TIERS = [
+    tier
+    for tier in re.findall(r"import_playbook:\s*(\w+)\.yml", (ROOT / "playbooks" / "site.yml").read_text())
+    if tier != "preflight"
+]
 # The variable that switches a tier's role between present and absent (image.yml runs the golden_image role).
 STATE_VAR = {tier: f"{'golden_image' if tier == 'image' else tier}_state" for tier in TIERS}
 # Tiers from which on the local registry and a Docker engine are needed.
