@@ -119,7 +119,7 @@ def platform_diagram(view: dict[str, Any]) -> str:
 
     dot = _Dot()
     dot.add(f"label={_q(view['platform'] + ' - what exists (' + (view.get('region') or '') + ')')};")
-    dot.add('labelloc="t"; fontname="Helvetica"; rankdir="TB"; compound="true"; newrank="true"; nodesep="0.3";')
+    dot.add('labelloc="t"; fontname="Helvetica"; rankdir="LR"; compound="true"; newrank="true"; nodesep="0.3";')
     dot.add('node [fontname="Helvetica", fontsize="10"]; edge [fontname="Helvetica", fontsize="9"];')
     names = {
         "alb": f"alb/{edge['load_balancer_name']}" if edge else "",
