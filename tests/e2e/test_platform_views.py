@@ -127,7 +127,7 @@ def test_summary_alone_prints_the_same(local_platform: LocalPlatform, live: dict
     assert before is None or path.read_text() == before
     _check_summary(summary, live)
     _printed(result.stdout, summary)
-    for secret_word in ("password", "auth_token\": \"", "cookie_key"):
+    for secret_word in ("password", 'auth_token": "', "cookie_key"):
         assert secret_word not in path.read_text().lower()
 
     check = local_platform.run(
