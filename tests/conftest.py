@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -11,7 +12,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -57,9 +58,9 @@ def emulator_at() -> type[Emulator]:
     return Emulator
 
 
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
-    """A private emulator process for this test session; its URL is also exported as AWS_ENDPOINT_URL."""
+@contextlib.contextmanager
+def running_emulator() -> Iterator[Emulator]:
+    """A new emulator process on a free loopback port, stopped on exit."""
     port = _free_port()
     # The emulator logs every request to stderr: into a file, as a pipe nobody reads fills up (64 KiB, about
     # 900 requests) and then blocks the emulator for good.
@@ -83,20 +84,36 @@ def emulator() -> Iterator[Emulator]:
                     proc.kill()
                     raise RuntimeError("emulator did not answer within 60 s") from None
                 time.sleep(0.2)
-        previous = os.environ.get("AWS_ENDPOINT_URL")
-        os.environ["AWS_ENDPOINT_URL"] = url
         try:
             yield Emulator(url)
         finally:
-            if previous is None:
-                os.environ.pop("AWS_ENDPOINT_URL", None)
-            else:
-                os.environ["AWS_ENDPOINT_URL"] = previous
             proc.terminate()
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="session")
+def start_emulator() -> Callable[[], contextlib.AbstractContextManager[Emulator]]:
+    """``with start_emulator() as other:`` one more private emulator, for state no other test may reset (not
+    exported as AWS_ENDPOINT_URL: pass ``other.url`` on)."""
+    return running_emulator
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    """A private emulator process for this test session; its URL is also exported as AWS_ENDPOINT_URL."""
+    with running_emulator() as started:
+        previous = os.environ.get("AWS_ENDPOINT_URL")
+        os.environ["AWS_ENDPOINT_URL"] = started.url
+        try:
+            yield started
+        finally:
+            if previous is None:
+                os.environ.pop("AWS_ENDPOINT_URL", None)
+            else:
+                os.environ["AWS_ENDPOINT_URL"] = previous
 
 
 @pytest.fixture()

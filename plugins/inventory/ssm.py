@@ -115,8 +115,10 @@ options:
     type: str
 notes:
   - The controller needs the C(session-manager-plugin) to connect, not to list hosts.
-  - Host variables - C(instance_id), C(region), C(ping_status), C(last_ping), C(agent_version), C(platform_type),
-    C(platform_name), C(platform_version), C(computer_name), C(instance_type), C(availability_zone),
+  - Host variables - C(instance_id), C(region), C(ping_status), C(last_ping), C(agent_version),
+    C(ssm_platform_type), C(ssm_platform_name), C(ssm_platform_version) (the OS as SSM reports it, e.g.
+    C(Linux) / C(Amazon Linux) / C(2023); prefixed so that they never override the collection's platform-wide
+    C(platform_name) and C(platform_env)), C(computer_name), C(instance_type), C(availability_zone),
     C(private_ip_address), C(private_dns_name), C(launch_time), C(state), C(image_id), C(vpc_id), C(subnet_id),
     C(ec2_tags) (a dictionary; not C(tags), a name Ansible reserves), C(ecs) (C(cluster_name), C(cluster_arn),
     C(container_instance_arn), C(status),
@@ -338,9 +340,11 @@ class InventoryModule(AWSInventoryBase):
             "ping_status": node.get("PingStatus"),
             "last_ping": _iso(node.get("LastPingDateTime")),
             "agent_version": node.get("AgentVersion"),
-            "platform_type": node.get("PlatformType"),
-            "platform_name": node.get("PlatformName"),
-            "platform_version": node.get("PlatformVersion"),
+            # ssm_-prefixed: platform_* are the collection's platform-wide variables (platform_name, platform_env),
+            # which a host variable would override on these hosts.
+            "ssm_platform_type": node.get("PlatformType"),
+            "ssm_platform_name": node.get("PlatformName"),
+            "ssm_platform_version": node.get("PlatformVersion"),
             "computer_name": node.get("ComputerName"),
             "instance_type": instance.get("InstanceType"),
             "availability_zone": placement.get("AvailabilityZone"),

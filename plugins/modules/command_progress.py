@@ -51,8 +51,11 @@ options:
     default: 40
 author:
   - kstore platform engineers (!UNKNOWN)
+extends_documentation_fragment:
+  - kstore.platform.attributes
 attributes:
   action:
+    description: An action plugin does the work, on the controller.
     support: full
   check_mode:
     support: full
@@ -60,6 +63,7 @@ attributes:
   diff_mode:
     support: none
   platform:
+    description: Target OS/families that can be operated against.
     platforms: posix
     support: full
 """

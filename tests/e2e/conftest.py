@@ -49,7 +49,7 @@ def local_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPl
         "base_images_present": [
             image
             for image in BASE_IMAGES
-            if subprocess.run(["docker", "image", "inspect", image], capture_output=True).returncode == 0
+            if subprocess.run(["docker", "image", "inspect", image], capture_output=True, check=False).returncode == 0
         ],
         "venv": (checkout / ".venv").exists(),
         "state": (checkout / ".state").exists(),

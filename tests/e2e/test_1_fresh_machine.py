@@ -58,8 +58,12 @@ def test_make_audit_writes_its_report(local_platform: LocalPlatform) -> None:
     assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
     report = json.loads((local_platform.root / "build/audit.json").read_text())
     assert report["platform"] == "kstore-local"
-    statuses = {row["status"] for row in report["controls"]}
-    assert "fail" not in statuses, [row for row in report["controls"] if row["status"] == "fail"]
+    controls = report["controls"]
+    assert [row for row in controls if row["status"] == "fail" and row["required"]] == []
+    assert len([row for row in controls if row["status"] == "pass"]) > 40, controls
+    # The instances carry the launch template's IMDSv2 setting (fidelity patch): no local exception is needed.
+    imds = [row for row in controls if row["control"] == "imdsv2_required"]
+    assert imds and all(row["status"] == "pass" for row in imds), imds
 
 
 def test_ssm_inventory_lists_the_instances(local_platform: LocalPlatform) -> None:

@@ -28,8 +28,17 @@ def destroyed(local_platform: LocalPlatform) -> LocalPlatform:
 def test_emulator_holds_nothing_of_the_platform(destroyed: LocalPlatform) -> None:
     tagging = destroyed.boto3_client("resourcegroupstaggingapi")
     left = tagging.get_resources(TagFilters=[{"Key": t["Key"], "Values": [t["Value"]]} for t in TAGS])
-    assert left["ResourceTagMappingList"] == [], left["ResourceTagMappingList"]
     ec2 = destroyed.boto3_client("ec2")
+    # Terminated instances stay visible for a while on AWS too; nothing else may be left.
+    arns = [item["ResourceARN"] for item in left["ResourceTagMappingList"]]
+    instances = [arn.rsplit("/", 1)[1] for arn in arns if ":instance/" in arn]
+    states = {
+        i["InstanceId"]: i["State"]["Name"]
+        for r in (ec2.describe_instances(InstanceIds=instances)["Reservations"] if instances else [])
+        for i in r["Instances"]
+    }
+    assert [arn for arn in arns if ":instance/" not in arn] == []
+    assert set(states.values()) <= {"terminated"}, states
     assert ec2.describe_vpcs(Filters=[{"Name": "tag:Platform", "Values": ["kstore"]}])["Vpcs"] == []
     assert destroyed.boto3_client("rds").describe_db_instances()["DBInstances"] == []
     assert destroyed.boto3_client("efs").describe_file_systems()["FileSystems"] == []

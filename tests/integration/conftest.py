@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,10 +22,12 @@ def ansible_playbook(
     emulator_url: str, playbook: str | Path, extra_vars: dict[str, Any], *args: str, timeout: int = 300
 ) -> subprocess.CompletedProcess:
     """``ansible-playbook <playbook> -i inventories/local -e <extra_vars> <args>`` from the checkout, pointed at the
-    emulator at ``emulator_url`` (through KSTORE_EMULATOR_PORT, which the local inventory reads)."""
+    emulator at ``emulator_url`` (through KSTORE_EMULATOR_PORT, which the local inventory reads, and
+    AWS_ENDPOINT_URL)."""
     env = dict(os.environ)
     env.update(
         KSTORE_EMULATOR_PORT=str(urlparse(emulator_url).port),
+        AWS_ENDPOINT_URL=emulator_url,
         ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
         ANSIBLE_NOCOLOR="1",
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
@@ -81,3 +83,27 @@ def assert_rejected(clean_emulator: Any) -> Rejection:
         assert counts["total"] == 0, counts
 
     return check
+
+
+# The tiers the cluster tier needs, as small as they go: no NAT gateway, no VPC endpoint, no flow logs.
+CLUSTER_TIERS = ("network", "security", "cluster")
+CLUSTER_VARS = {
+    "network_nat_mode": "none",
+    "network_flow_logs_enabled": False,
+    "network_endpoints": dict.fromkeys(
+        ("s3", "ssm", "ssmmessages", "ec2messages", "ecr_api", "ecr_dkr", "logs", "secretsmanager"), False
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def converged_cluster(start_emulator: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A private emulator holding the local platform's network, security and cluster tiers (playbooks/<tier>.yml on
+    inventories/local, once per session): the Auto Scaling group's 2 instances, registered in kstore-local-cluster
+    by tools/container_agent.py and managed by SSM. Read-only for the tests that share it."""
+    playbook = tmp_path_factory.mktemp("converged_cluster") / "tiers.yml"
+    playbook.write_text(json.dumps([{"import_playbook": str(ROOT / f"playbooks/{t}.yml")} for t in CLUSTER_TIERS]))
+    with start_emulator() as converged:
+        result = ansible_playbook(converged.url, playbook, CLUSTER_VARS, timeout=600)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+        yield converged

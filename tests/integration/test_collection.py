@@ -78,7 +78,7 @@ def test_every_playbook_is_found() -> None:
 def test_playbook_runs_by_collection_name(installed: tuple[Path, dict[str, str]], tmp_path: Path, name: str) -> None:
     """``ansible-playbook kstore.platform.<name>`` from an installed copy (a folder of the same name next to a
     playbook used to shadow it: rc 4, "Is a directory")."""
-    _, env = installed
+    env = installed[1]
     result = subprocess.run(
         [BIN / "ansible-playbook", f"kstore.platform.{name}", "--syntax-check", "-i", "localhost,"],
         cwd=tmp_path,

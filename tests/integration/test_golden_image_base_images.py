@@ -47,7 +47,15 @@ def test_build_refuses_what_tools_base_image_cannot_build(assert_rejected, run_p
         "playbooks/preflight.yml",
         {"golden_image_base_images": "build", "golden_image_context_dir": _context(tmp_path, MISSING)},
     )
-    assert_rejected(result, "debian:<suite>-slim images only", MISSING)
+    assert_rejected(result, "only debian:<suite>-slim is known", MISSING)
+
+
+def test_build_needs_a_builder(assert_rejected, run_playbook, tmp_path) -> None:
+    result = run_playbook(
+        "playbooks/preflight.yml",
+        {"golden_image_base_images": "build", "golden_image_base_image_builder": str(tmp_path / "none")},
+    )
+    assert_rejected(result, "golden_image_base_image_builder must be the path", str(tmp_path / "none"))
 
 
 def test_present_base_images_change_nothing(run_playbook) -> None:

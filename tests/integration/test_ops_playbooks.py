@@ -101,4 +101,64 @@ def test_shell_needs_a_command(emulator: Any, hosts: dict) -> None:
         emulator.url, "shell", "-e", json.dumps({"shell_console_args": ["cache:clear"], "shell_host": "i-nope"})
     )
     assert wrong_host.returncode != 0
-    assert "Set shell_console_args" in wrong_host.stdout
+    assert "shell_host (i-nope) is not a host of ecs_container_instances" in wrong_host.stdout
+
+
+def test_no_host_is_not_blamed_on_the_share(emulator: Any, hosts: dict) -> None:
+    for playbook, extra in (("patch", {}), ("logs", {}), ("shell", {"shell_console_args": ["cache:clear"]})):
+        proc = ansible_playbook(
+            emulator.url, playbook, "--tags", "plan", "-e", json.dumps({**extra, "ops_hosts": "no_such_group"})
+        )
+        assert proc.returncode != 0, playbook
+        output = " ".join(proc.stdout.split())
+        assert "No host matched ops_hosts (no_such_group)" in output, output
+        assert "must be a whole percentage" not in output, output
+
+
+# Against the cluster tier converged for real (tests/integration/conftest.py: converged_cluster), not hosts made by
+# tests/fixtures/ssm_hosts.py.
+
+
+def test_patch_plans_the_cluster_tier_instances(converged_cluster: Any) -> None:
+    proc = ansible_playbook(converged_cluster.url, "patch", "--tags", "plan")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 host(s) in batches of 1, 1 (at most 1 = 25 %, one AZ at a time)" in _plan(proc.stdout)
+    assert len(_batches(proc.stdout)) == 2
+
+
+def test_shell_resolves_the_platform_not_the_os(converged_cluster: Any) -> None:
+    """platform_name in a play over SSM hosts is the platform's (group_vars/all), not SSM's OS name."""
+    proc = ansible_playbook(
+        converged_cluster.url, "shell", "--tags", "plan", "-e", json.dumps({"shell_console_args": ["cache:clear"]})
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    output = " ".join(proc.stdout.split())
+    assert "in the running kstore-local-shop container on i-" in output, output
+    assert "(ECS cluster kstore-local-cluster)" in output, output
+    assert "Amazon Linux" not in output, output
+
+
+def test_cluster_name_fallback_on_the_hosts(converged_cluster: Any) -> None:
+    """ops_cluster_name (vars/ops.yml), the cluster when the inventory names none, as a play over the hosts sees it."""
+    env = dict(
+        os.environ,
+        KSTORE_EMULATOR_PORT=str(urlparse(converged_cluster.url).port),
+        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_CALLBACK_RESULT_FORMAT="json",
+    )
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "ansible"),
+            *("ecs_container_instances", "-i", "inventories/local/ssm.yml", "-e", "@playbooks/ops/vars/ops.yml"),
+            *("-m", "ansible.builtin.debug", "-a", "var=ops_cluster_name"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count('"ops_cluster_name": "kstore-local-cluster"') == 2, proc.stdout
