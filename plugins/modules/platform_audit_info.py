@@ -48,6 +48,8 @@ options:
       - flow_logs
       - sns_topics
       - cache_replication_groups
+      - ecs_services
+      - dashboards
     default:
       - ecr_repositories
       - launch_templates
@@ -57,6 +59,8 @@ options:
       - flow_logs
       - sns_topics
       - cache_replication_groups
+    # ecs_services and dashboards are not read by default: the audit judges neither; playbooks/summary.yml and
+    # playbooks/diagram.yml ask for them.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -73,7 +77,9 @@ notes:
     C(ec2:DescribeLaunchTemplateVersions), C(ec2:DescribeFlowLogs), C(wafv2:ListWebACLs),
     C(wafv2:ListResourcesForWebACL), C(wafv2:GetLoggingConfiguration), C(secretsmanager:ListSecrets),
     C(ecs:ListTaskDefinitionFamilies), C(ecs:DescribeTaskDefinition), C(sns:ListTopics),
-    C(sns:GetTopicAttributes), C(elasticache:DescribeReplicationGroups) and C(elasticache:ListTagsForResource).
+    C(sns:GetTopicAttributes), C(elasticache:DescribeReplicationGroups) and C(elasticache:ListTagsForResource);
+    with O(sections) C(ecs_services) also C(ecs:ListClusters), C(ecs:DescribeClusters), C(ecs:ListServices),
+    C(ecs:DescribeServices) and C(ecs:DescribeTaskDefinition), with C(dashboards) C(cloudwatch:ListDashboards).
   - Web ACLs are read in the C(REGIONAL) scope (the one an Application Load Balancer uses).
   - ElastiCache replication groups are in scope when their id starts with C(<platform_name>-<platform_env>-) or
     they are tagged C(Platform)/C(Environment); finding the tagged ones costs one C(ListTagsForResource) per
@@ -210,6 +216,36 @@ cache_replication_groups:
       automatic_failover: enabled
       multi_az: enabled
       tags: {Platform: shop, Environment: prod, Component: cache}
+ecs_services:
+  description:
+    - The ECS clusters named C(<prefix>-*), each with its services (name, status, counts, launch type or capacity
+      provider strategy, target groups) and the images of the containers of the task definition each service runs.
+      No environment variable or secret is read.
+  returned: when O(sections) has C(ecs_services)
+  type: list
+  elements: dict
+  sample:
+    - cluster_name: shop-prod-cluster
+      cluster_arn: arn:aws:ecs:eu-west-1:123456789012:cluster/shop-prod-cluster
+      status: ACTIVE
+      services:
+        - service_name: shop-prod-shop
+          service_arn: arn:aws:ecs:eu-west-1:123456789012:service/shop-prod-cluster/shop-prod-shop
+          status: ACTIVE
+          desired_count: 2
+          running_count: 2
+          task_definition: arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-prod-shop:7
+          target_group_arns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-prod-app/abc"]
+          capacity_providers: [shop-prod-ecs]
+          images: [{name: prestashop, image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop-prod@sha256:..."}]
+dashboards:
+  description: The CloudWatch dashboards named C(<prefix>) or C(<prefix>-*).
+  returned: when O(sections) has C(dashboards)
+  type: list
+  elements: dict
+  sample:
+    - dashboard_name: shop-prod
+      dashboard_arn: arn:aws:cloudwatch::123456789012:dashboard/shop-prod
 """
 
 from typing import Any
@@ -234,7 +270,11 @@ SECTIONS = [
     "flow_logs",
     "sns_topics",
     "cache_replication_groups",
+    "ecs_services",
+    "dashboards",
 ]
+# What playbooks/audit.yml reads: every section but those the audit does not judge.
+DEFAULT_SECTIONS = [s for s in SECTIONS if s not in ("ecs_services", "dashboards")]
 AWS_ERRORS: tuple[type[Exception], ...] = ()
 if "botocore" in globals():
     AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
@@ -447,12 +487,85 @@ def cache_replication_groups(module: AnsibleAWSModule, name: str, env: str) -> l
     return sorted(result, key=lambda g: g["replication_group_id"])
 
 
+def _service_images(client: Any, task_definition: str, seen: dict[str, list[dict[str, str]]]) -> list[dict[str, str]]:
+    if task_definition not in seen:
+        try:
+            definition = client.describe_task_definition(aws_retry=True, taskDefinition=task_definition)
+            containers = definition["taskDefinition"].get("containerDefinitions", [])
+        except is_boto3_error_code("ClientException"):
+            containers = []  # deregistered and gone
+        seen[task_definition] = [{"name": c.get("name", ""), "image": c.get("image", "")} for c in containers]
+    return seen[task_definition]
+
+
+def ecs_services(module: AnsibleAWSModule, prefix: str) -> list[dict[str, Any]]:
+    client = _client(module, "ecs")
+    result = []
+    images: dict[str, list[dict[str, str]]] = {}
+    try:
+        arns = [
+            a for a in _pages(client, "list_clusters", "clusterArns") if a.rsplit("/", 1)[-1].startswith(f"{prefix}-")
+        ]
+        clusters = client.describe_clusters(aws_retry=True, clusters=arns)["clusters"] if arns else []
+        for cluster in sorted(clusters, key=lambda c: c["clusterName"]):
+            if cluster.get("status") == "INACTIVE":
+                continue  # a deleted cluster stays listed for a while
+            service_arns = _pages(client, "list_services", "serviceArns", cluster=cluster["clusterArn"])
+            described = []
+            for start in range(0, len(service_arns), 10):  # DescribeServices takes 10 at a time
+                described += client.describe_services(
+                    aws_retry=True, cluster=cluster["clusterArn"], services=service_arns[start : start + 10]
+                )["services"]
+            services = [
+                {
+                    "service_name": s["serviceName"],
+                    "service_arn": s["serviceArn"],
+                    "status": s.get("status", ""),
+                    "desired_count": s.get("desiredCount", 0),
+                    "running_count": s.get("runningCount", 0),
+                    "launch_type": s.get("launchType", ""),
+                    "capacity_providers": [p["capacityProvider"] for p in s.get("capacityProviderStrategy", [])],
+                    "task_definition": s.get("taskDefinition", ""),
+                    "target_group_arns": [
+                        lb["targetGroupArn"] for lb in s.get("loadBalancers", []) if "targetGroupArn" in lb
+                    ],
+                    "images": _service_images(client, s["taskDefinition"], images) if s.get("taskDefinition") else [],
+                }
+                for s in described
+                if s.get("status") != "INACTIVE"
+            ]
+            result.append(
+                {
+                    "cluster_name": cluster["clusterName"],
+                    "cluster_arn": cluster["clusterArn"],
+                    "status": cluster.get("status", ""),
+                    "services": sorted(services, key=lambda s: s["service_name"]),
+                }
+            )
+    except AWS_ERRORS as e:  # pylint: disable=duplicate-except
+        module.fail_json_aws(e, msg="Failed to read the ECS clusters and services")
+    return result
+
+
+def dashboards(module: AnsibleAWSModule, prefix: str) -> list[dict[str, Any]]:
+    client = _client(module, "cloudwatch")
+    try:
+        entries = _pages(client, "list_dashboards", "DashboardEntries", DashboardNamePrefix=prefix)
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to list the dashboards")
+    return [
+        {"dashboard_name": d["DashboardName"], "dashboard_arn": d.get("DashboardArn", "")}
+        for d in sorted(entries, key=lambda d: d["DashboardName"])
+        if d["DashboardName"] == prefix or d["DashboardName"].startswith(f"{prefix}-")
+    ]
+
+
 def main() -> None:
     argument_spec = {
         "platform_name": {"type": "str", "required": True},
         "platform_env": {"type": "str", "required": True},
         "vpc_ids": {"type": "list", "elements": "str", "default": []},
-        "sections": {"type": "list", "elements": "str", "choices": SECTIONS, "default": SECTIONS},
+        "sections": {"type": "list", "elements": "str", "choices": SECTIONS, "default": DEFAULT_SECTIONS},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     name, env = module.params["platform_name"], module.params["platform_env"]
@@ -466,6 +579,8 @@ def main() -> None:
         "flow_logs": lambda: flow_logs(module, module.params["vpc_ids"]),
         "sns_topics": lambda: sns_topics(module, prefix),
         "cache_replication_groups": lambda: cache_replication_groups(module, name, env),
+        "ecs_services": lambda: ecs_services(module, prefix),
+        "dashboards": lambda: dashboards(module, prefix),
     }
     result: dict[str, Any] = {"changed": False}
     for section in module.params["sections"]:

@@ -63,3 +63,9 @@ def local_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPl
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(json.dumps(TIMINGS, indent=2) + "\n")
         print("\ne2e wall times (s):", json.dumps(TIMINGS))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """test_9_destroy.py removes the shared platform: it runs after every other file of the folder, whatever their
+    names sort as (test_platform_views.py sorts after it)."""
+    items.sort(key=lambda item: item.path.name == "test_9_destroy.py")

@@ -31,8 +31,9 @@ def client(service: str, emulator: Any) -> Any:
 def test_empty_account(audit: Callable[..., dict]) -> None:
     result = audit()
     assert result["changed"] is False
-    for section in platform_audit_info.SECTIONS:
+    for section in platform_audit_info.DEFAULT_SECTIONS:
         assert result[section] == [], section
+    assert "ecs_services" not in result and "dashboards" not in result  # read on demand (summary, diagram)
 
 
 def test_sections_limit_what_is_read(audit: Callable[..., dict], clean_emulator: Any) -> None:
@@ -220,3 +221,36 @@ def test_cache_group_whose_tags_cannot_be_read(
 def test_check_mode_reads_the_same(audit: Callable[..., dict], clean_emulator: Any) -> None:
     client("sns", clean_emulator).create_topic(Name="shop-prod-alarms")
     assert audit(check_mode=True)["sns_topics"] == audit()["sns_topics"]
+
+
+def test_reads_ecs_services_and_dashboards_on_demand(audit: Callable[..., dict], clean_emulator: Any) -> None:
+    ecs = client("ecs", clean_emulator)
+    for name in ("shop-prod-cluster", "other-prod-cluster"):
+        ecs.create_cluster(clusterName=name)
+    definition = ecs.register_task_definition(
+        family="shop-prod-shop",
+        containerDefinitions=[
+            {
+                "name": "prestashop",
+                "image": "repo/shop@sha256:" + "a" * 64,
+                "memory": 512,
+                "environment": [{"name": "DB_PASSWD", "value": "not-to-be-read"}],
+            }
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.create_service(
+        cluster="shop-prod-cluster", serviceName="shop-prod-shop", taskDefinition=definition, desiredCount=2
+    )
+    cloudwatch = client("cloudwatch", clean_emulator)
+    for name in ("shop-prod", "shop-prod-extra", "shop-production", "other"):
+        cloudwatch.put_dashboard(DashboardName=name, DashboardBody='{"widgets": []}')
+
+    result = audit(sections=["ecs_services", "dashboards"])
+
+    assert [c["cluster_name"] for c in result["ecs_services"]] == ["shop-prod-cluster"]
+    (service,) = result["ecs_services"][0]["services"]
+    assert service["service_name"] == "shop-prod-shop" and service["desired_count"] == 2
+    assert service["task_definition"] == definition
+    assert service["images"] == [{"name": "prestashop", "image": "repo/shop@sha256:" + "a" * 64}]
+    assert "not-to-be-read" not in str(result)
+    assert [d["dashboard_name"] for d in result["dashboards"]] == ["shop-prod", "shop-prod-extra"]
