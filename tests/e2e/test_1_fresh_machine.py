@@ -74,7 +74,8 @@ def test_ssm_inventory_lists_the_instances(local_platform: LocalPlatform) -> Non
     assert len(hosts) == 2, hosts
     for host, hostvars in hosts.items():
         # The inventory's own variables do not override the platform's (platform_name is the shop's, not the OS).
-        assert "platform_name" not in hostvars, (host, hostvars)
+        assert hostvars["platform_name"] == "kstore", (host, hostvars["platform_name"])
+        assert hostvars["ssm_platform_name"], (host, hostvars)
     graph = local_platform.run(["ansible-inventory", "-i", "inventories/local/ssm.yml", "--graph"], timeout=300)
     assert all(host in graph.stdout for host in hosts), graph.stdout
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 PlaybookRun = Callable[..., subprocess.CompletedProcess]
+_TEST_STATE_DIR = tempfile.mkdtemp(prefix="kstore-tests-state-")
 
 
 def ansible_playbook(
@@ -25,6 +27,9 @@ def ansible_playbook(
     emulator at ``emulator_url`` (through KSTORE_EMULATOR_PORT, which the local inventory reads, and
     AWS_ENDPOINT_URL)."""
     env = dict(os.environ)
+    # The tests' local files (stand-in release, image build folder, summary.json) never land in the checkout's
+    # state directory, where they would overwrite what `make up` wrote.
+    env.setdefault("KSTORE_STATE_DIR", _TEST_STATE_DIR)
     env.update(
         KSTORE_EMULATOR_PORT=str(urlparse(emulator_url).port),
         AWS_ENDPOINT_URL=emulator_url,
