@@ -237,7 +237,12 @@ def check_services(tiers: list[str]) -> None:
 
 def base_image() -> None:
     """The golden image's base, debian:bookworm-slim (made by tools/base-image: Docker Hub is not reachable)."""
-    if subprocess.run(["docker", "image", "inspect", "debian:bookworm-slim"], capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["docker", "image", "inspect", "debian:bookworm-slim"], capture_output=True, check=False
+        ).returncode
+        != 0
+    ):
         subprocess.run([str(ROOT / "tools" / "base-image")], check=True)
 
 
