@@ -66,6 +66,7 @@ def local_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPl
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """test_9_destroy.py removes the shared platform: it runs after every other file of the folder, whatever their
-    names sort as (test_platform_views.py sorts after it)."""
-    items.sort(key=lambda item: item.path.name == "test_9_destroy.py")
+    """The tests that change the shared platform run last, whatever their names sort as: test_8_deploy.py (a new
+    image: the views compare against what make up built), then test_9_destroy.py (removes it)."""
+    last = {"test_8_deploy.py": 1, "test_9_destroy.py": 2}
+    items.sort(key=lambda item: last.get(item.path.name, 0))

@@ -29,7 +29,7 @@ def test_emulator_holds_nothing_of_the_platform(destroyed: LocalPlatform) -> Non
     tagging = destroyed.boto3_client("resourcegroupstaggingapi")
     left = tagging.get_resources(TagFilters=[{"Key": t["Key"], "Values": [t["Value"]]} for t in TAGS])
     ec2 = destroyed.boto3_client("ec2")
-    # Terminated instances stay visible for a while on AWS too; nothing else may be left.
+    # Terminated instances and deleted NAT gateways stay visible for a while on AWS too; nothing else may be left.
     arns = [item["ResourceARN"] for item in left["ResourceTagMappingList"]]
     instances = [arn.rsplit("/", 1)[1] for arn in arns if ":instance/" in arn]
     states = {
@@ -37,7 +37,10 @@ def test_emulator_holds_nothing_of_the_platform(destroyed: LocalPlatform) -> Non
         for r in (ec2.describe_instances(InstanceIds=instances)["Reservations"] if instances else [])
         for i in r["Instances"]
     }
-    assert [arn for arn in arns if ":instance/" not in arn] == []
+    nats = [arn.rsplit("/", 1)[1] for arn in arns if ":natgateway/" in arn]
+    nat_states = {n["NatGatewayId"]: n["State"] for n in ec2.describe_nat_gateways(NatGatewayIds=nats)["NatGateways"]}
+    assert set(nat_states.values()) <= {"deleted"}, nat_states
+    assert [arn for arn in arns if ":instance/" not in arn and ":natgateway/" not in arn] == []
     assert set(states.values()) <= {"terminated"}, states
     assert ec2.describe_vpcs(Filters=[{"Name": "tag:Platform", "Values": ["kstore"]}])["Vpcs"] == []
     assert destroyed.boto3_client("rds").describe_db_instances()["DBInstances"] == []

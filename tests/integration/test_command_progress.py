@@ -44,7 +44,7 @@ def _play(tmp_path: Path, args: dict, *extra: str) -> subprocess.CompletedProces
 
 def test_matching_lines_are_shown_as_they_come(tmp_path: Path) -> None:
     log = tmp_path / "build.log"
-    script = "echo 'Step 1/2 : FROM x'; echo noise; sleep 2; echo 'Step 2/2 : RUN y'"
+    script = "echo 'Step 1/2 : FROM x'; echo noise; sleep 4; echo 'Step 2/2 : RUN y'"
     result = _play(
         tmp_path,
         {"argv": ["sh", "-c", script], "progress": "^Step", "label": "build", "heartbeat": 1, "log": str(log)},
@@ -54,7 +54,7 @@ def test_matching_lines_are_shown_as_they_come(tmp_path: Path) -> None:
     shown = [line for line in lines if line.startswith("build [")]
     assert shown[0].endswith("Step 1/2 : FROM x"), shown
     assert shown[-1].endswith("Step 2/2 : RUN y"), shown
-    assert any(line.endswith("still running") for line in shown), shown  # the 2 s pause, heartbeat 1 s
+    assert any(line.endswith("still running") for line in shown), shown  # the 4 s pause, heartbeat 1 s
     assert not any("noise" in line for line in shown), shown
     assert log.read_text().splitlines() == ["Step 1/2 : FROM x", "noise", "Step 2/2 : RUN y"]
     assert "changed=1" in result.stdout
