@@ -173,16 +173,16 @@ def remove_local_leftovers(extra: dict[str, Any]) -> list[str]:
     return [f"{REGISTRY}/{repo}"] if "purged" in result.stdout else []
 
 
-def tagged_leftovers(extra: dict[str, Any]) -> list[str]:
+def tagged_leftovers(extra: dict[str, Any], url: str = URL) -> list[str]:
     """ARNs the emulator still tags with the bench's platform (Resource Groups Tagging API), except what AWS itself
     keeps visible for a while after removal: KMS keys and secrets pending deletion, deleted NAT gateways, terminated
-    instances, inactive ECS clusters and services, stopped ECS tasks."""
+    instances, inactive ECS clusters and services, stopped ECS tasks. Also used by tests/e2e/test_9_destroy.py."""
     import boto3  # the venv's; only needed here
 
     def client(service: str) -> Any:
         region = extra.get("platform_region", "eu-west-1")
         keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-        return boto3.client(service, endpoint_url=URL, region_name=region, **keys)
+        return boto3.client(service, endpoint_url=url, region_name=region, **keys)
 
     def removed(arn: str) -> bool:
         resource_id = arn.rsplit("/", 1)[-1]
