@@ -53,7 +53,11 @@ def test_build_refuses_what_tools_base_image_cannot_build(assert_rejected, run_p
 def test_build_needs_a_builder(assert_rejected, run_playbook, tmp_path) -> None:
     result = run_playbook(
         "playbooks/preflight.yml",
-        {"golden_image_base_images": "build", "golden_image_base_image_builder": str(tmp_path / "none")},
+        {
+            "golden_image_base_images": "build",
+            "golden_image_base_image_builder": str(tmp_path / "none"),
+            "golden_image_context_dir": _context(tmp_path, MISSING),
+        },
     )
     assert_rejected(result, "golden_image_base_image_builder must be the path", str(tmp_path / "none"))
 
