@@ -8,6 +8,8 @@ Besides the AWS APIs it answers:
 - ``GET  /_kstore/requests``        -> {"total": N, "by_action": {"ec2:DescribeVpcs": 3, ...}}
 - ``POST /_kstore/requests/reset``  -> zeroes the counter
 - ``GET  /_kstore/health``          -> {"status": "ok", "patches": [...]}
+- ``GET  /_kstore/dataplane/state``, ``POST /_kstore/dataplane/report`` and ``/detach``: the local data plane's
+  bridge (tools/emulator/dataplane_bridge.py)
 
 Only AWS API calls are counted; moto's own ``/moto-api`` and ``/_kstore`` are not.
 """
@@ -80,6 +82,20 @@ class RequestCounter:
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 
+    def _dataplane(self, environ: dict[str, Any], start_response: Callable[..., Any], path: str) -> list[bytes]:
+        import dataplane_bridge
+
+        if path == "/_kstore/dataplane/state":
+            return self._json(start_response, dataplane_bridge.snapshot())
+        if environ.get("REQUEST_METHOD") == "POST" and path == "/_kstore/dataplane/report":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            payload = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            return self._json(start_response, dataplane_bridge.report(payload))
+        if environ.get("REQUEST_METHOD") == "POST" and path == "/_kstore/dataplane/detach":
+            return self._json(start_response, dataplane_bridge.detach())
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"no such data plane endpoint"]
+
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_kstore/"):
@@ -94,6 +110,8 @@ class RequestCounter:
                     )
             if path == "/_kstore/health":
                 return self._json(start_response, {"status": "ok", "patches": self.patches})
+            if path.startswith("/_kstore/dataplane/"):
+                return self._dataplane(environ, start_response, path)
         elif not path.startswith("/moto-api"):
             key = f"{self._service(environ)}:{self._action(environ)}"
             with self.lock:
@@ -127,6 +145,9 @@ def build_app() -> RequestCounter:
 
     _look_up_access_keys_in_existing_iam_partitions()
     patches = fidelity.apply_all()
+    import dataplane_bridge
+
+    dataplane_bridge.install()
     return RequestCounter(DomainDispatcherApplication(create_backend_app), patches)
 
 
