@@ -218,12 +218,22 @@ def test_e_cache_tls_and_auth(env):
     noauth = _redis(env, token=False)
     assert "NOAUTH" in noauth.stdout + noauth.stderr
     plain = _redis(env, tls=False)
-    assert "PONG" not in plain.stdout
+    assert plain.returncode != 0 and "PONG" not in plain.stdout, (plain.stdout, plain.stderr)
     # The same item again: nothing restarted.
     before = inspect("container", CACHE_NAME)
     assert _reconcile(env, cache=[CACHE_ITEM])["cache"]["shopcache"]["state"] == "running"
     after = inspect("container", CACHE_NAME)
     assert (after["Id"], after["State"]["StartedAt"]) == (before["Id"], before["State"]["StartedAt"])
+
+
+def test_e2_stopped_group_stops_and_comes_back(env):
+    stopped = _reconcile(env, cache=[{**CACHE_ITEM, "status": "stopped"}])
+    assert stopped["cache"]["shopcache"]["state"] == "stopped"
+    assert inspect("container", CACHE_NAME)["State"]["Running"] is False
+    again = _reconcile(env, cache=[CACHE_ITEM])
+    assert again["cache"]["shopcache"]["state"] in ("starting", "running")
+    _wait_healthy(CACHE_NAME, 30)
+    assert _redis(env).stdout.strip() == "PONG"
 
 
 def test_f_secrets_not_on_command_lines(env):
