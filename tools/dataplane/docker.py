@@ -54,11 +54,28 @@ def labelled(kind: str, instance: str, what: str) -> list[str]:
     """Names of this instance's objects of one kind (container, volume, network) with KIND=what."""
     args = [kind, "ls", "-q", "--filter", f"label={LABEL}={instance}", "--filter", f"label={KIND}={what}"]
     if kind == "container":
-        args = ["container", "ls", "-a", "--format", "{{.Names}}", "--filter", f"label={LABEL}={instance}",
-                "--filter", f"label={KIND}={what}"]
+        args = [
+            "container",
+            "ls",
+            "-a",
+            "--format",
+            "{{.Names}}",
+            "--filter",
+            f"label={LABEL}={instance}",
+            "--filter",
+            f"label={KIND}={what}",
+        ]
     elif kind in ("volume", "network"):
-        args = [kind, "ls", "--format", "{{.Name}}", "--filter", f"label={LABEL}={instance}",
-                "--filter", f"label={KIND}={what}"]
+        args = [
+            kind,
+            "ls",
+            "--format",
+            "{{.Name}}",
+            "--filter",
+            f"label={LABEL}={instance}",
+            "--filter",
+            f"label={KIND}={what}",
+        ]
     return [line for line in docker(args).stdout.split() if line]
 
 
@@ -76,3 +93,12 @@ def vpc_network(instance: str, vpc_id: str) -> str:
     if inspect("network", name) is None:
         docker(["network", "create", *labels(instance, "vpc", vpc=vpc_id), name])
     return name
+
+
+def docker_input(args: Sequence[str], data: bytes, *, timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
+    """``docker ARGS`` fed binary ``data`` on stdin (a tar stream for ``docker cp - CONTAINER:PATH``)."""
+    result = subprocess.run(["docker", *args], input=data, capture_output=True, timeout=timeout, check=False)
+    if result.returncode != 0:
+        message = (result.stderr or result.stdout).decode(errors="replace").strip()[-800:]
+        raise DockerError(f"docker {args[0]}: {message}")
+    return result

@@ -1,0 +1,10 @@
+"""tests/dataplane: the checkout's root on sys.path, so the data plane imports as ``tools.dataplane``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
