@@ -10,31 +10,19 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-
-from dataplane.docker import LABEL  # noqa: E402
-from dataplane.main import DataPlane  # noqa: E402
+from tools.dataplane.docker import LABEL
+from tools.dataplane.main import DataPlane
 
 IMAGE = "debian:bookworm-slim"
 REGION = "eu-west-1"
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("docker") is None
-    or subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True, check=False).returncode != 0,
-    reason=f"needs the Docker engine and the local {IMAGE} (tools/base-image)",
-)
 
 
 @pytest.fixture(scope="module")

@@ -402,6 +402,16 @@ class Ecs:
     def _services(self, state: dict[str, Any], report: dict[str, Any]) -> None:
         tasks = [t for t in state.get("tasks", []) if t["last_status"] != "STOPPED"]
         just_stopped = {t["arn"] for t in report["tasks"] if t["last_status"] == "STOPPED"}
+        active = {(s["cluster"], f"service:{s['name']}") for s in state.get("services", [])}
+        for task in tasks:
+            # the tasks of a deleted service stop with it (DeleteService on AWS needs desired count 0 or force)
+            if task["group"].startswith("service:") and (task["cluster"], task["group"]) not in active:
+                if task["arn"] in just_stopped:
+                    continue
+                names = [self.container_name(task, c["name"]) for c in task["task_definition"]["containers"]]
+                self._stop(task, [n for n in names if inspect("container", n)], report,
+                           reason=f"Service {task['group'][8:]} was deleted")
+                just_stopped.add(task["arn"])
         for service in state.get("services", []):
             group = f"service:{service['name']}"
             mine = [

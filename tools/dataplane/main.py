@@ -32,9 +32,9 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(HERE))
     __package__ = "dataplane"
 
-from dataplane.ca import LocalCA
-from dataplane.ecs import Ecs
-from dataplane.stores import reconcile as reconcile_stores
+from .ca import LocalCA
+from .ecs import Ecs
+from .stores import reconcile as reconcile_stores
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -229,10 +229,10 @@ def _rds(account: str, region: str, backend: Any) -> list[dict[str, Any]]:
                 value = parameter.get("ParameterValue") if isinstance(parameter, dict) else None
                 if value is not None:
                     parameters[name] = str(value)
-        vpc_id = ""
         subnet_group = getattr(db, "db_subnet_group", None)
-        if subnet_group is not None and getattr(subnet_group, "subnets", None):
-            vpc_id = subnet_group.subnets[0].vpc_id
+        if subnet_group is None and getattr(db, "db_subnet_group_name", None):
+            subnet_group = backend.subnet_groups.get(db.db_subnet_group_name)
+        vpc_id = getattr(subnet_group, "vpc_id", "") or ""
         found.append(
             {
                 "id": db.db_instance_identifier,
