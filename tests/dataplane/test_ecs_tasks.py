@@ -210,3 +210,54 @@ def test_a_running_task_is_left_alone_by_the_next_cycles_and_stop_task_stops_its
     task = world["ecs"].describe_tasks(cluster="dp", tasks=[task_arn])["tasks"][0]
     assert task["stoppedReason"] == "test says stop"
     assert task["containers"][0]["exitCode"] is not None
+
+
+def test_the_bridge_shows_databases_and_caches_with_what_the_data_plane_needs(world: dict[str, Any]) -> None:
+    """RDS and ElastiCache as the stores need them: endpoint, credentials, VPC, parameter group values, TLS/AUTH."""
+    import urllib.request
+
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    url = world["plane"].emulator
+    rds = session.client("rds", endpoint_url=url)
+    elasticache = session.client("elasticache", endpoint_url=url)
+    rds.create_db_subnet_group(DBSubnetGroupName="dp", DBSubnetGroupDescription="dp", SubnetIds=[world["subnet"]])
+    rds.create_db_parameter_group(DBParameterGroupName="dp", DBParameterGroupFamily="mariadb10.11", Description="dp")
+    rds.modify_db_parameter_group(
+        DBParameterGroupName="dp",
+        Parameters=[{"ParameterName": "require_secure_transport", "ParameterValue": "1", "ApplyMethod": "immediate"}],
+    )
+    rds.create_db_instance(
+        DBInstanceIdentifier="dp-db",
+        DBInstanceClass="db.t4g.micro",
+        Engine="mariadb",
+        EngineVersion="10.11.9",
+        MasterUsername="admin",
+        MasterUserPassword="pw-Not-Shown-1",
+        DBName="shop",
+        AllocatedStorage=20,
+        DBSubnetGroupName="dp",
+        DBParameterGroupName="dp",
+    )
+    elasticache.create_cache_subnet_group(
+        CacheSubnetGroupName="dp", CacheSubnetGroupDescription="dp", SubnetIds=[world["subnet"]]
+    )
+    elasticache.create_replication_group(
+        ReplicationGroupId="dp-redis",
+        ReplicationGroupDescription="dp",
+        Engine="redis",
+        CacheNodeType="cache.t4g.micro",
+        NumCacheClusters=1,
+        CacheSubnetGroupName="dp",
+        TransitEncryptionEnabled=True,
+        AuthToken="a" * 32,
+    )
+    with urllib.request.urlopen(f"{url}/_kstore/dataplane/state", timeout=30) as answer:
+        state = json.loads(answer.read())
+    vpc = world["ec2"].describe_subnets(SubnetIds=[world["subnet"]])["Subnets"][0]["VpcId"]
+    (db,) = [d for d in state["rds_instances"] if d["id"] == "dp-db"]
+    assert (db["master_username"], db["master_password"], db["db_name"]) == ("admin", "pw-Not-Shown-1", "shop")
+    assert db["vpc_id"] == vpc and db["port"] == 3306 and db["address"].startswith("dp-db.")
+    assert db["parameters"]["require_secure_transport"] == "1"
+    (cache,) = [c for c in state["cache_groups"] if c["id"] == "dp-redis"]
+    assert cache["transit_encryption"] is True and cache["auth_token"] == "a" * 32
+    assert cache["vpc_id"] == vpc and cache["address"]

@@ -243,7 +243,7 @@ def _rds(account: str, region: str, backend: Any) -> list[dict[str, Any]]:
                 "engine": db.engine,
                 "engine_version": db.engine_version,
                 "master_username": db.master_username,
-                "master_password": getattr(db, "master_user_password", "") or "",
+                "master_password": getattr(db, "_master_user_password", "") or "",
                 "db_name": db.db_name or "",
                 "status": db.status,
                 "vpc_id": vpc_id,

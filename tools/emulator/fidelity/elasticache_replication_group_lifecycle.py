@@ -102,6 +102,8 @@ def apply() -> None:
                         "port": group.port,
                     }
             _create_members(self, group, kwargs)
+            # kept (AWS never returns it) for the local data plane, whose Redis must demand this very token
+            group.auth_token = kwargs.get("auth_token") or None
             return group
 
         return create_replication_group
@@ -130,6 +132,7 @@ def apply() -> None:
             strategy = self._get_param("AuthTokenUpdateStrategy")
             if self._get_param("AuthToken") is not None or strategy == "DELETE":
                 group.auth_token_enabled = strategy != "DELETE"
+                group.auth_token = None if strategy == "DELETE" else self._get_param("AuthToken")
                 group.auth_token_last_modified_date = group.replication_group_create_time
             return answer
 
