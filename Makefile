@@ -45,7 +45,8 @@ lint: ## ruff, yamllint, ansible-lint (production profile), shellcheck, checkov 
 	ansible-lint --profile production
 	shellcheck tools/localenv tools/install-deps tools/molecule-all tools/base-image tests/sanity.sh .ci/run \
 		files/prestashop/bin/ps-extract-release files/prestashop/rootfs/usr/local/bin/docker-entrypoint \
-		files/prestashop/rootfs/usr/local/bin/ps-install files/mariadb/docker-entrypoint tools/lint-dockerfiles
+		files/prestashop/rootfs/usr/local/bin/ps-install files/mariadb/docker-entrypoint tools/lint-dockerfiles \
+		tools/dataplane/mariadb-rds-entrypoint tools/dataplane/redis/redis-entrypoint tools/dataplane/redis/redis-healthcheck
 	tools/lint-dockerfiles
 
 sanity: ## ansible-test sanity on the collection
@@ -54,8 +55,9 @@ sanity: ## ansible-test sanity on the collection
 unit: ## pytest: modules and filters, emulator fidelity, input validation (against a private emulator)
 	pytest
 
-e2e: ## End to end: make up from nothing in a copy of the checkout, then the README's commands, then make destroy
-	pytest tests/e2e
+e2e: ## The local data plane's tests (real Docker), then end to end: make up from nothing in a copy, ..., make destroy
+	@# tests/dataplane first: they need the base image, which the end-to-end run removes (and rebuilds) on purpose.
+	pytest tests/dataplane tests/e2e
 
 molecule: ## Every molecule scenario, MOLECULE_JOBS at a time, each on its own emulator (fails naming failures)
 	tools/molecule-all $(SCENARIOS)
