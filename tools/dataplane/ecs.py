@@ -409,8 +409,12 @@ class Ecs:
                 if task["arn"] in just_stopped:
                     continue
                 names = [self.container_name(task, c["name"]) for c in task["task_definition"]["containers"]]
-                self._stop(task, [n for n in names if inspect("container", n)], report,
-                           reason=f"Service {task['group'][8:]} was deleted")
+                self._stop(
+                    task,
+                    [n for n in names if inspect("container", n)],
+                    report,
+                    reason=f"Service {task['group'][8:]} was deleted",
+                )
                 just_stopped.add(task["arn"])
         for service in state.get("services", []):
             group = f"service:{service['name']}"
