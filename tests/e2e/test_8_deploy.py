@@ -40,3 +40,46 @@ def test_local_deploy_recipe(local_platform: LocalPlatform) -> None:
         check=True,
     )
     assert "9.0.2-standin" in json.loads(tags.stdout)["tags"], tags.stdout
+
+
+def _service(local_platform: LocalPlatform) -> dict:
+    ecs = local_platform.boto3_client("ecs")
+    return ecs.describe_services(cluster="kstore-local-cluster", services=["kstore-local-shop"])["services"][0]
+
+
+def test_a_deploy_whose_tasks_fail_is_rolled_back_by_the_circuit_breaker_and_the_next_converge_recovers(
+    local_platform: LocalPlatform,
+) -> None:
+    """Issue 13: tasks that really fail (Apache cannot start: its port setting is not a number) make the deployment
+    circuit breaker fail the deployment and roll back; the run fails saying so; fixing the input recovers."""
+    before = _service(local_platform)["taskDefinition"]
+    broken = local_platform.timed(
+        "service tier with failing tasks",
+        [
+            ".venv/bin/ansible-playbook",
+            "playbooks/service.yml",
+            "-i",
+            "inventories/local",
+            "-e",
+            '{"service_environment": {"APACHE_LISTEN_PORT": "not-a-port"}}',
+        ],
+    )
+    output = broken.stdout + broken.stderr
+    assert broken.returncode != 0, output[-4000:]
+    assert "circuit breaker" in output and "FAILED" in output, output[-4000:]
+    ecs = local_platform.boto3_client("ecs")
+    stopped = ecs.list_tasks(cluster="kstore-local-cluster", desiredStatus="STOPPED")["taskArns"]
+    reasons = {
+        t["stoppedReason"]
+        for t in ecs.describe_tasks(cluster="kstore-local-cluster", tasks=stopped)["tasks"]
+        if t["group"] == "service:kstore-local-shop"
+    }
+    assert "Essential container in task exited" in reasons, reasons
+    service = _service(local_platform)
+    assert service["taskDefinition"] == before, "rolled back to the task definition that worked"
+    recovered = local_platform.timed(
+        "service tier after the fix", [".venv/bin/ansible-playbook", "playbooks/service.yml", "-i", "inventories/local"]
+    )
+    assert recovered.returncode == 0, (recovered.stdout + recovered.stderr)[-6000:]
+    (primary,) = [d for d in _service(local_platform)["deployments"] if d["status"] == "PRIMARY"]
+    assert primary["rolloutState"] == "COMPLETED" and primary["runningCount"] >= 1, primary
