@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import time
 
 from e2e_platform import LocalPlatform
 
@@ -53,21 +54,23 @@ def test_a_deploy_whose_tasks_fail_is_rolled_back_by_the_circuit_breaker_and_the
     """Issue 13: tasks that really fail (Apache cannot start: its port setting is not a number) make the deployment
     circuit breaker fail the deployment and roll back; the run fails saying so; fixing the input recovers."""
     before = _service(local_platform)["taskDefinition"]
+    ecs = local_platform.boto3_client("ecs")
+    image = ecs.describe_task_definition(taskDefinition=before)["taskDefinition"]["containerDefinitions"][0]["image"]
+    tier = [
+        ".venv/bin/ansible-playbook",
+        "playbooks/service.yml",
+        "-i",
+        "inventories/local",
+        "-e",
+        f"service_image={image}",
+    ]
     broken = local_platform.timed(
         "service tier with failing tasks",
-        [
-            ".venv/bin/ansible-playbook",
-            "playbooks/service.yml",
-            "-i",
-            "inventories/local",
-            "-e",
-            '{"service_environment": {"APACHE_LISTEN_PORT": "not-a-port"}}',
-        ],
+        [*tier, "-e", '{"service_environment": {"APACHE_LISTEN_PORT": "not-a-port"}}'],
     )
     output = broken.stdout + broken.stderr
     assert broken.returncode != 0, output[-4000:]
     assert "circuit breaker" in output and "FAILED" in output, output[-4000:]
-    ecs = local_platform.boto3_client("ecs")
     stopped = ecs.list_tasks(cluster="kstore-local-cluster", desiredStatus="STOPPED")["taskArns"]
     reasons = {
         t["stoppedReason"]
@@ -77,9 +80,15 @@ def test_a_deploy_whose_tasks_fail_is_rolled_back_by_the_circuit_breaker_and_the
     assert "Essential container in task exited" in reasons, reasons
     service = _service(local_platform)
     assert service["taskDefinition"] == before, "rolled back to the task definition that worked"
-    recovered = local_platform.timed(
-        "service tier after the fix", [".venv/bin/ansible-playbook", "playbooks/service.yml", "-i", "inventories/local"]
-    )
+    # the rollback deployment completes once its tasks are healthy (the failed deployment stays listed until then)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not (
+        len(service["deployments"]) == 1 and service["deployments"][0]["rolloutState"] == "COMPLETED"
+    ):
+        time.sleep(3)
+        service = _service(local_platform)
+    assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"], service["deployments"]
+    recovered = local_platform.timed("service tier after the fix", tier)
     assert recovered.returncode == 0, (recovered.stdout + recovered.stderr)[-6000:]
     (primary,) = [d for d in _service(local_platform)["deployments"] if d["status"] == "PRIMARY"]
     assert primary["rolloutState"] == "COMPLETED" and primary["runningCount"] >= 1, primary

@@ -69,6 +69,7 @@ class Ecs:
         if self.cursor_file.exists():
             self.cursors = json.loads(self.cursor_file.read_text() or "{}")
         self.waiting_since: dict[str, float] = {}
+        self.first_cycle = True
 
     # --- names ------------------------------------------------------------------------------------------------
     def container_name(self, task: dict[str, Any], container: str) -> str:
@@ -87,11 +88,17 @@ class Ecs:
                     self._stop(task, mine, report, reason="")
                 continue
             live_ids.add(task["id"])
+            if mine and self.first_cycle and not any(_running(n) for n in mine):
+                # stopped while the data plane was down (tools/localenv down): as when an instance goes away, the
+                # task stops, and it is not a failure of its deployment (the circuit breaker does not count it)
+                self._stop(task, mine, report, reason="Task stopped: the local data plane was stopped")
+                continue
             if not mine:
                 self._start(task, access_points, report, stores_ready)
             else:
                 self._observe(task, mine, report)
         self._services(state, report)
+        self.first_cycle = False
         # containers of tasks the emulator no longer knows (reset, deleted cluster): removed
         for name in existing:
             if not any(name.startswith(f"kstore-dp-{self.instance}-task-{task_id}-") for task_id in live_ids):
@@ -308,13 +315,14 @@ class Ecs:
                     else "",
                 }
             )
-        if unhealthy and task["group"].startswith("service:"):
-            stopped_reason, failed = "Task failed container health checks", True
-            self._stop(task, names, report, reason=stopped_reason, failed=True)
-            return
+        # an exited container's last health status may read "unhealthy": the exit is what happened
         if exited:
             stopped_reason = "Essential container in task exited"
             self._stop(task, names, report, reason=stopped_reason, failed=failed)
+            return
+        if unhealthy and task["group"].startswith("service:"):
+            stopped_reason, failed = "Task failed container health checks", True
+            self._stop(task, names, report, reason=stopped_reason, failed=True)
             return
         report["tasks"].append(
             {"arn": task["arn"], "last_status": "RUNNING", "health_status": health, "containers": containers}
@@ -460,6 +468,10 @@ class Ecs:
                         report,
                         reason=f"Scaling activity initiated by (service {service['name']})",
                     )
+
+
+def _running(name: str) -> bool:
+    return bool(((inspect("container", name) or {}).get("State") or {}).get("Running"))
 
 
 def _millis(stamp: str) -> int:

@@ -501,6 +501,10 @@ def schedule(backend: Any, service: Any) -> None:
         )
         if breaker.get("rollback"):
             previous = next((d for d in deployments[1:] if d.get("rolloutState") == "COMPLETED"), None)
+            last = getattr(service, "kstore_last_completed", "")
+            if previous is None and last and last != primary.get("taskDefinition"):
+                # the last completed deployment is no longer listed (drained): ECS rolls back to its task definition
+                previous = {**copy.deepcopy(primary), "id": "the last completed deployment", "taskDefinition": last}
             if previous is not None:
                 new = copy.deepcopy(previous)
                 new_id = f"ecs-svc/{uuid.uuid4().int % 10**19}"
@@ -529,6 +533,7 @@ def schedule(backend: Any, service: Any) -> None:
         )
         # older deployments are drained: the data plane stops their tasks once they are no longer listed
         service.deployments = [primary]
+        service.kstore_last_completed = primary.get("taskDefinition")
         service.running_count = primary["runningCount"]
         _event(service, f"(service {service.name}) has reached a steady state.")
     else:
