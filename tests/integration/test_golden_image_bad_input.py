@@ -43,6 +43,11 @@ CASES = {
         "golden_image_build_args",
         "PS_VERSION",
     ),
+    "missing CA bundle": (
+        {"golden_image_ca_bundles": ["/nonexistent/global-bundle.pem"]},
+        "golden_image_ca_bundles lists file(s) that do not exist",
+        "/nonexistent/global-bundle.pem",
+    ),
     "misspelled variable": ({"golden_image_pussh": False}, "Unknown variable(s) golden_image_pussh", ""),
     "unknown state": ({"golden_image_state": "built"}, "golden_image_state", "built"),
 }
