@@ -17,8 +17,8 @@ description:
   - Combines O(_input) (the caller's extra variables, C(service_environment)) with the settings the role derives
     from the data tiers. The role's own names win over the caller's.
   - C(PS_DB_HOST), C(PS_DB_PORT), C(PS_DB_NAME), C(PS_DOMAIN), C(PS_TRUSTED_PROXIES) always.
-  - C(PS_DB_SSL=1) and C(PS_DB_SSL_CA) (the CA bundle baked into the image) when O(database.tls_required) is true:
-    the database refuses unencrypted connections and the image verifies the server's certificate.
+  - C(PS_DB_SSL=1) and C(PS_DB_SSL_CA) (the CA bundle baked into the image) when O(database.tls_required) is true,
+    that is when the database refuses unencrypted connections; the image then verifies the server's certificate.
   - C(PS_REDIS_HOST), C(PS_REDIS_PORT) when O(cache) is given, and C(PS_REDIS_TLS=1) when its
     C(transit_encryption) is true (the replication group only accepts TLS then).
 options:
