@@ -45,6 +45,11 @@ CASES = {
     "username a reserved word": ({"database_master_username": "SELECT"}, "got 'SELECT'"),
     "username too long": ({"database_master_username": "a" * 17}, "database_master_username"),
     "unknown state": ({"database_state": "gone"}, "database_state"),
+    "TLS required on MariaDB 10.4": (
+        {"database_engine_version": "10.4.34"},
+        "database_require_secure_transport needs MariaDB 10.5 or later",
+    ),
+    "TLS switch not a boolean": ({"database_require_secure_transport": "maybe"}, "database_require_secure_transport"),
     "unknown log export": ({"database_log_exports": ["error", "slow"]}, "database_log_exports"),
     "secret recovery window AWS refuses": (
         {"database_secret_recovery_days": 3},

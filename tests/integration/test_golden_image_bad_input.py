@@ -43,6 +43,11 @@ CASES = {
         "golden_image_build_args",
         "PS_VERSION",
     ),
+    "missing CA bundle": (
+        {"golden_image_ca_bundles": ["/nonexistent/global-bundle.pem"]},
+        "golden_image_ca_bundles lists file(s) that do not exist",
+        "/nonexistent/global-bundle.pem",
+    ),
     "misspelled variable": ({"golden_image_pussh": False}, "Unknown variable(s) golden_image_pussh", ""),
     "unknown state": ({"golden_image_state": "built"}, "golden_image_state", "built"),
 }
@@ -55,18 +60,36 @@ def release(tmp_path: Path) -> str:
     return str(path)
 
 
+@pytest.fixture()
+def ca_bundles(tmp_path: Path) -> list[str]:
+    """A CA bundle that exists (the local inventory's, the data plane's CA, may not exist yet)."""
+    path = tmp_path / "ca.pem"
+    path.write_bytes(b"-----BEGIN CERTIFICATE-----\nvalidation only\n-----END CERTIFICATE-----\n")
+    return [str(path)]
+
+
 @pytest.mark.parametrize(("extra_vars", "variable", "detail"), list(CASES.values()), ids=list(CASES))
 def test_bad_input_fails_before_any_aws_call(
-    assert_rejected, run_playbook, release: str, extra_vars: dict, variable: str, detail: str
+    assert_rejected, run_playbook, release: str, ca_bundles: list[str], extra_vars: dict, variable: str, detail: str
 ) -> None:
-    base = {"golden_image_version": "9.0.1", "golden_image_release_file": release, "golden_image_release_sha256": SHA}
+    base = {
+        "golden_image_version": "9.0.1",
+        "golden_image_release_file": release,
+        "golden_image_release_sha256": SHA,
+        "golden_image_ca_bundles": ca_bundles,
+    }
     result = run_playbook(PLAYBOOK, {**base, **extra_vars})
     assert_rejected(result, variable, detail)
 
 
-def test_valid_input_does_reach_the_emulator(clean_emulator, run_playbook, release: str) -> None:
+def test_valid_input_does_reach_the_emulator(clean_emulator, run_playbook, release: str, ca_bundles: list[str]) -> None:
     """The control: the emulator is empty, so the role stops where it looks for the ECR repository, and says so."""
-    extra = {"golden_image_version": "9.0.1", "golden_image_release_file": release, "golden_image_release_sha256": SHA}
+    extra = {
+        "golden_image_version": "9.0.1",
+        "golden_image_release_file": release,
+        "golden_image_release_sha256": SHA,
+        "golden_image_ca_bundles": ca_bundles,
+    }
     result = run_playbook(PLAYBOOK, extra, "--check")
     output = " ".join((result.stdout + result.stderr).split())
     assert result.returncode != 0, output

@@ -8,6 +8,7 @@ tools/base-image builds with debootstrap when it is missing.
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 import subprocess
@@ -21,6 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
@@ -78,11 +83,83 @@ def base_image() -> None:
         assert result.returncode == 0, f"tools/base-image failed:\n{result.stderr}"
 
 
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+@dataclass
+class Ca:
+    key: ec.EllipticCurvePrivateKey
+    cert: x509.Certificate
+
+    @classmethod
+    def new(cls, common_name: str) -> Ca:
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(common_name))
+            .issuer_name(_name(common_name))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=2))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+            .sign(key, hashes.SHA256())
+        )
+        return cls(key, cert)
+
+    def pem(self) -> bytes:
+        return self.cert.public_bytes(serialization.Encoding.PEM)
+
+    def server_files(self, host: str, directory: Path) -> Path:
+        """ca.pem, server.pem (SAN: host) and server-key.pem signed by this CA, readable by any user."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(host))
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(self.key, hashes.SHA256())
+        )
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, data in (
+            ("ca.pem", self.pem()),
+            ("server.pem", cert.public_bytes(serialization.Encoding.PEM)),
+            ("server-key.pem", _pem_key(key)),
+        ):
+            (directory / name).write_bytes(data)
+            (directory / name).chmod(0o644)
+        directory.chmod(0o755)
+        return directory
+
+
 @pytest.fixture(scope="module")
-def build(base_image: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
-    """The image, built once from a copy of files/prestashop with the stand-in release (zip-in-zip layout)."""
+def test_ca() -> Ca:
+    """The CA the TLS MariaDB's certificate is signed by; baked into the module's image (golden_image_ca_bundles)."""
+    return Ca.new("kstore pytest database CA")
+
+
+@pytest.fixture(scope="module")
+def build(base_image: None, test_ca: Ca, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
+    """The image, built once from a copy of files/prestashop with the stand-in release (zip-in-zip layout) and the
+    test CA in ca/ (as the golden_image role puts golden_image_ca_bundles there)."""
     context = tmp_path_factory.mktemp("context") / "prestashop"
     shutil.copytree(ROOT / "files" / "prestashop", context, ignore=shutil.ignore_patterns("*.zip"))
+    (context / "ca" / "00-pytest-ca.pem").write_bytes(test_ca.pem())
     sha256 = prestashop_standin.build(context / "release" / "standin.zip", version="9.0.1", layout="8")
     started = time.monotonic()
     docker("build", "-t", IMAGE, *build_args("release/standin.zip", sha256), str(context), timeout=1200)
@@ -105,21 +182,61 @@ def mariadb(base_image: None, network: str) -> Iterator[str]:
     """A MariaDB container (files/mariadb) on the test network; returns its host name there."""
     docker("build", "-q", "-t", DB_IMAGE, str(ROOT / "files" / "mariadb"), timeout=900)
     name = f"pytest-db-{RUN_ID}"
+    try:
+        start_mariadb(network, name, [])
+        yield name
+    finally:
+        docker("rm", "-f", "-v", name, check=False)
+
+
+def start_mariadb(network: str, name: str, command: list[str], files: Path | None = None) -> None:
+    """Start the test MariaDB image as `name` (with `files` copied to /tls: TLS) and wait until TCP answers."""
     env = {
         "MARIADB_ROOT_PASSWORD": ROOT_PASSWORD,
         "MARIADB_DATABASE": "shop",
         "MARIADB_USER": "shop",
         "MARIADB_PASSWORD": DB_PASSWORD,
     }
-    docker("run", "-d", "--name", name, "--network", network, *env_args(env), DB_IMAGE)
+    docker("create", "--name", name, "--network", network, *env_args(env), DB_IMAGE, *command)
+    if files is not None:
+        docker("cp", f"{files}/.", f"{name}:/tls")
+    docker("start", name)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if sql(name, "SELECT 1", check=False, tls=files is not None).returncode == 0:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"MariaDB {name} did not come up:\n{docker('logs', name, check=False).stderr}")
+
+
+TLS_SERVER = [
+    "mariadbd",
+    "--require-secure-transport=ON",
+    "--ssl-ca=/tls/ca.pem",
+    "--ssl-cert=/tls/server.pem",
+    "--ssl-key=/tls/server-key.pem",
+]
+
+
+@pytest.fixture(scope="module")
+def mariadb_tls(mariadb: str, network: str, test_ca: Ca, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A MariaDB with require_secure_transport=ON and a server certificate from the CA baked into the image."""
+    name = f"pytest-dbtls-{RUN_ID}"
+    files = test_ca.server_files(name, tmp_path_factory.mktemp("tls"))
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if sql(name, "SELECT 1", check=False).returncode == 0:
-                break
-            time.sleep(1)
-        else:
-            raise AssertionError(f"MariaDB did not come up:\n{docker('logs', name, check=False).stderr}")
+        start_mariadb(network, name, TLS_SERVER, files)
+        yield name
+    finally:
+        docker("rm", "-f", "-v", name, check=False)
+
+
+@pytest.fixture(scope="module")
+def mariadb_rogue(mariadb: str, network: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same TLS MariaDB, but its certificate (right host name) is signed by a CA the image does not trust."""
+    name = f"pytest-dbrogue-{RUN_ID}"
+    files = Ca.new("some other CA").server_files(name, tmp_path_factory.mktemp("rogue"))
+    try:
+        start_mariadb(network, name, TLS_SERVER, files)
         yield name
     finally:
         docker("rm", "-f", "-v", name, check=False)
@@ -129,15 +246,19 @@ def env_args(env: dict[str, str]) -> list[str]:
     return [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
 
 
-def sql(db: str, statement: str, database: str = "", check: bool = True) -> subprocess.CompletedProcess:
-    """Run SQL as root in the DB container (TCP, so the user tables are really reachable)."""
-    args = ["exec", db, "mariadb", "-h127.0.0.1", "-uroot", f"-p{ROOT_PASSWORD}", "-N", "-B", "-e", statement]
+def sql(
+    db: str, statement: str, database: str = "", check: bool = True, tls: bool = False
+) -> subprocess.CompletedProcess:
+    """Run SQL as root in the DB container (TCP, so the user tables are really reachable; over TLS for a server
+    that requires it)."""
+    client = ["mariadb", "-h127.0.0.1", *(["--ssl"] if tls else []), "-uroot", f"-p{ROOT_PASSWORD}", "-N", "-B"]
+    args = ["exec", db, *client, "-e", statement]
     return docker(*args, *([database] if database else []), check=check, timeout=60)
 
 
-def new_database(db: str, grants: str = "ALL") -> str:
+def new_database(db: str, grants: str = "ALL", tls: bool = False) -> str:
     name = f"shop_{uuid.uuid4().hex[:8]}"
-    sql(db, f"CREATE DATABASE {name} CHARACTER SET utf8mb4; GRANT {grants} ON {name}.* TO 'shop'@'%';")
+    sql(db, f"CREATE DATABASE {name} CHARACTER SET utf8mb4; GRANT {grants} ON {name}.* TO 'shop'@'%';", tls=tls)
     return name
 
 
@@ -163,8 +284,9 @@ def ps_install(network: str, env: dict[str, str], timeout: int = 180) -> subproc
     )
 
 
-def tables(db: str, database: str) -> list[str]:
-    out = sql(db, f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{database}'").stdout
+def tables(db: str, database: str, tls: bool = False) -> list[str]:
+    query = f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{database}'"
+    out = sql(db, query, tls=tls).stdout
     return sorted(out.split())
 
 
@@ -387,3 +509,100 @@ def test_sessions_go_to_redis_when_configured(build: Build) -> None:
     assert path.startswith("tcp://cache.internal:6379?") and "auth=t0k%2Fen%26x" in path
     files = docker("run", "--rm", IMAGE, "bash", "-c", probe).stdout
     assert files.split(" ")[0] == "files"
+
+
+# ---- verified TLS to the database (PS_DB_SSL, the CA bundles baked at build time) ----------------------------------
+
+DEEP_HEALTH_CLI = ["php", "-r", 'chdir("/var/www/health"); include "deep.php";']
+
+
+def test_ca_bundle_and_dbpdo_override_are_baked(build: Build, test_ca: Ca) -> None:
+    pem = test_ca.pem().decode().strip()
+    out = docker(
+        "run",
+        "--rm",
+        IMAGE,
+        "bash",
+        "-c",
+        "cat /etc/ssl/kstore/db-ca.pem; echo ===; cat /etc/ssl/certs/ca-certificates.crt; echo ===; "
+        "head -c 0 /var/www/html/override/classes/db/DbPDO.php && echo override-present",
+    ).stdout
+    db_ca, system, override = out.split("===")
+    assert db_ca.strip() == pem and pem in system and "override-present" in override
+
+
+def test_tls_install_web_and_deep_health_verified(build: Build, network: str, mariadb_tls: str, web_factory) -> None:
+    database = new_database(mariadb_tls, tls=True)
+    env = shop_env(mariadb_tls, database, PS_DB_SSL="1")
+    result = ps_install(network, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "TLS, server certificate verified" in result.stdout
+    assert tables(mariadb_tls, database, tls=True) == ["ps_configuration", "ps_employee", "ps_shop"]
+    web = web_factory({**env, "PS_ADMIN_PASSWORD": ""})
+    assert http_get(web.url + "/health/deep")[:3:2] == (200, "ok")
+    status, _headers, body = http_get(web.url + "/")  # the stand-in's page: DbPDO, the image's override
+    assert status == 200 and "Kstore Test Shop" in body
+    # The server saw TLS sessions from the shop user (require_secure_transport would refuse anything else).
+    ssl_users = sql(mariadb_tls, "SELECT COUNT(*) FROM information_schema.processlist WHERE user = 'shop'", tls=True)
+    assert ssl_users.returncode == 0
+
+
+def test_tls_required_but_ps_db_ssl_unset_fails(build: Build, network: str, mariadb_tls: str) -> None:
+    database = new_database(mariadb_tls, tls=True)
+    env = shop_env(mariadb_tls, database, PS_DB_WAIT_TIMEOUT="2")
+    result = ps_install(network, env, timeout=60)
+    assert result.returncode == 3, result.stdout + result.stderr
+    # MariaDB 10.11 answers a plain-text login under require_secure_transport=ON with its access-denied error.
+    assert "[1045] Access denied for user 'shop'" in result.stderr
+    deep = docker("run", "--rm", "--network", network, *env_args(env), IMAGE, *DEEP_HEALTH_CLI, check=False)
+    assert deep.stdout == "database unavailable"
+    assert tables(mariadb_tls, database, tls=True) == []
+    # The same user and password over verified TLS: accepted, so the refusal above is the transport's.
+    tls_env = {**env, "PS_DB_SSL": "1"}
+    deep = docker("run", "--rm", "--network", network, *env_args(tls_env), IMAGE, *DEEP_HEALTH_CLI, check=False)
+    assert deep.stdout == "ok", deep.stderr
+
+
+def test_tls_refuses_a_certificate_from_another_ca(build: Build, network: str, mariadb_rogue: str) -> None:
+    env = shop_env(mariadb_rogue, "shop", PS_DB_SSL="1", PS_DB_WAIT_TIMEOUT="2")
+    result = ps_install(network, env, timeout=60)
+    assert result.returncode == 3, result.stdout + result.stderr
+    # pdo_mysql reports a failed handshake (here: the chain does not lead to the baked CA) as 2002.
+    assert "[2002] Cannot connect to MySQL using SSL" in result.stderr
+    deep = docker("run", "--rm", "--network", network, *env_args(env), IMAGE, *DEEP_HEALTH_CLI, check=False)
+    assert deep.stdout == "database unavailable"
+    # Same server, TLS without the image's verification: it answers, so the refusal above is the verification's.
+    probe = (
+        '$p = new PDO("mysql:host=' + mariadb_rogue + ';dbname=shop", "shop", getenv("PS_DB_PASSWORD"), '
+        "[PDO::MYSQL_ATTR_SSL_CA => '/etc/ssl/kstore/db-ca.pem', PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => false]);"
+        ' echo $p->query("SELECT 1")->fetchColumn();'
+    )
+    unverified = docker("run", "--rm", "--network", network, *env_args(env), IMAGE, "php", "-r", probe, check=False)
+    assert unverified.stdout == "1", unverified.stderr
+
+
+def test_tls_without_a_ca_bundle_fails_closed(build: Build, network: str) -> None:
+    env = shop_env("unused", "shop", PS_DB_SSL="1", PS_DB_SSL_CA="/nonexistent/ca.pem")
+    result = ps_install(network, env)
+    assert result.returncode == 2
+    assert "PS_DB_SSL_CA=/nonexistent/ca.pem" in result.stderr
+
+
+def test_doctrine_connection_gets_the_tls_options(build: Build) -> None:
+    """parameters.php, read by PrestaShop's set_parameters.php inside Symfony's PHP config loader, adds the TLS
+    options to Doctrine's "default" connection. Symfony is not in the stand-in: a recording ContainerBuilder stands
+    in for it."""
+    probe = (
+        "namespace Symfony\\Component\\DependencyInjection { class ContainerBuilder { public array $ext = [];"
+        " public function loadFromExtension(string $n, array $c = []): void { $this->ext[$n][] = $c; } } }"
+        " namespace { $container = new Symfony\\Component\\DependencyInjection\\ContainerBuilder();"
+        " $p = require '/var/www/html/app/config/parameters.php';"
+        " echo json_encode(['ext' => $container->ext, 'host' => $p['parameters']['database_host'],"
+        " 'ca' => PDO::MYSQL_ATTR_SSL_CA, 'verify' => PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT]); }"
+    )
+    on = json.loads(docker("run", "--rm", "-e", "PS_DB_SSL=1", "-e", "PS_DB_HOST=db", IMAGE, "php", "-r", probe).stdout)
+    options = on["ext"]["doctrine"][0]["dbal"]["connections"]["default"]["options"]
+    assert options == {str(on["ca"]): "/etc/ssl/kstore/db-ca.pem", str(on["verify"]): True}
+    assert on["host"] == "db"
+    off = json.loads(docker("run", "--rm", IMAGE, "php", "-r", probe).stdout)
+    assert off["ext"] == []

@@ -6,7 +6,7 @@ $kstoreEnv = static function (string $name, ?string $default = null): ?string {
     return ($value === false || $value === '') ? $default : $value;
 };
 
-return [
+$kstoreParameters = [
     'parameters' => [
         'database_host' => $kstoreEnv('PS_DB_HOST', '127.0.0.1'),
         'database_port' => $kstoreEnv('PS_DB_PORT', '3306'),
@@ -34,3 +34,17 @@ return [
         'shop_domain' => $kstoreEnv('PS_DOMAIN', ''),
     ],
 ];
+
+// PrestaShop's Symfony kernel reads this file from app/config/set_parameters.php, inside the PHP config loader's
+// scope where $container is the ContainerBuilder being compiled: the Doctrine DBAL connection "default" gets the
+// same TLS options as the legacy Db class (merged with the release's doctrine options). Legacy code and the
+// installer read this file without a container: nothing happens there.
+if (isset($container) && $container instanceof \Symfony\Component\DependencyInjection\ContainerBuilder) {
+    require_once '/usr/local/lib/kstore/db-tls.php';
+    $kstoreTls = kstore_db_tls_options();
+    if ($kstoreTls !== []) {
+        $container->loadFromExtension('doctrine', ['dbal' => ['connections' => ['default' => ['options' => $kstoreTls]]]]);
+    }
+}
+
+return $kstoreParameters;

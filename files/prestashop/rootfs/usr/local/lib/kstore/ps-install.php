@@ -9,6 +9,8 @@ const ROOT = '/var/www/html';
 const PARAMETERS = ROOT . '/app/config/parameters.php';
 const BAKED_PARAMETERS = '/etc/prestashop/parameters.php';
 
+require_once '/usr/local/lib/kstore/db-tls.php';
+
 function say(string $message): void
 {
     fwrite(STDOUT, "ps-install: $message\n");
@@ -47,6 +49,13 @@ if (!ctype_digit($timeout)) {
 if (!preg_match('/^[A-Za-z0-9_]{1,32}$/', $prefix)) {
     fail(2, "configuration invalid: PS_DB_PREFIX must match ^[A-Za-z0-9_]{1,32}$");
 }
+// Verified TLS to the database when PS_DB_SSL=1 (the installer it runs inherits the environment and connects
+// through the image's DbPDO override, the same options).
+try {
+    $tls = kstore_db_tls_options();
+} catch (PDOException $e) {
+    fail(2, 'configuration invalid: ' . $e->getMessage());
+}
 $secrets = array_filter([env('PS_DB_PASSWORD'), env('PS_ADMIN_PASSWORD')], static fn ($s) => strlen($s) >= 1);
 $mask = static fn (string $text): string => str_replace($secrets, '********', $text);
 
@@ -58,7 +67,7 @@ do {
     try {
         $pdo = new PDO(sprintf('mysql:host=%s;port=%d;dbname=%s;charset=utf8mb4', $host, (int) $port, $name),
             env('PS_DB_USER'), env('PS_DB_PASSWORD'),
-            [PDO::ATTR_TIMEOUT => 3, PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+            [PDO::ATTR_TIMEOUT => 3, PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION] + $tls);
         $pdo->query('SELECT 1');
     } catch (PDOException $e) {
         $pdo = null;
@@ -72,7 +81,7 @@ do {
 if ($pdo === null) {
     fail(3, "database $host:$port/$name unreachable within {$timeout}s: $lastError");
 }
-say("database $host:$port/$name reachable");
+say("database $host:$port/$name reachable" . ($tls === [] ? '' : ' (TLS, server certificate verified)'));
 
 // 2. Already installed? Partial install?
 $like = str_replace(['\\', '_', '%'], ['\\\\', '\\_', '\\%'], $prefix) . '%';
