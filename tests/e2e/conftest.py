@@ -58,7 +58,7 @@ def local_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPl
     try:
         yield platform
     finally:
-        platform.run(["tools/localenv", "down", "emulator", "registry"], timeout=120)
+        platform.run(["tools/localenv", "down", "dataplane", "emulator", "registry"], timeout=180)
         report = ROOT / ".state" / "e2e-timings.json"
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(json.dumps(TIMINGS, indent=2) + "\n")
