@@ -33,7 +33,8 @@ down: ## Stop the local environment
 
 test: deps ## The whole test suite: lint, sanity, end-to-end (make up from nothing), pytest, molecule scenarios
 	tools/localenv up
-	$(MAKE) --no-print-directory lint sanity
+	@# lint and sanity are one process each at a time: side by side they use both cores (about 2 minutes less).
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint sanity
 	@# The end-to-end run and pytest are mostly one ansible-playbook process each: side by side they use both cores.
 	$(MAKE) --no-print-directory -j2 --output-sync=target e2e unit
 	$(MAKE) --no-print-directory molecule
