@@ -261,3 +261,60 @@ def test_the_bridge_shows_databases_and_caches_with_what_the_data_plane_needs(wo
     (cache,) = [c for c in state["cache_groups"] if c["id"] == "dp-redis"]
     assert cache["transit_encryption"] is True and cache["auth_token"] == "a" * 32
     assert cache["vpc_id"] == vpc and cache["address"]
+
+
+def test_an_unknown_access_point_stops_the_task_and_a_known_one_is_mounted_with_its_owner(
+    world: dict[str, Any],
+) -> None:
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    efs = session.client("efs", endpoint_url=world["plane"].emulator)
+    fs_id = efs.create_file_system(CreationToken="dp")["FileSystemId"]
+    point = efs.create_access_point(
+        FileSystemId=fs_id,
+        PosixUser={"Uid": 33, "Gid": 33},
+        RootDirectory={"Path": "/img", "CreationInfo": {"OwnerUid": 33, "OwnerGid": 33, "Permissions": "750"}},
+    )["AccessPointId"]
+
+    def register(family: str, access_point: str) -> str:
+        return world["ecs"].register_task_definition(
+            family=family,
+            networkMode="awsvpc",
+            containerDefinitions=[
+                {
+                    "name": "app",
+                    "image": IMAGE,
+                    "memory": 64,
+                    "command": ["sh", "-c", 'stat -c "%u:%g %a" /data'],
+                    "mountPoints": [{"sourceVolume": "img", "containerPath": "/data"}],
+                    "logConfiguration": {
+                        "logDriver": "awslogs",
+                        "options": {
+                            "awslogs-group": "/dp/app",
+                            "awslogs-region": REGION,
+                            "awslogs-stream-prefix": "ap",
+                        },
+                    },
+                }
+            ],
+            volumes=[
+                {
+                    "name": "img",
+                    "efsVolumeConfiguration": {
+                        "fileSystemId": fs_id,
+                        "transitEncryption": "ENABLED",
+                        "authorizationConfig": {"accessPointId": access_point, "iam": "ENABLED"},
+                    },
+                }
+            ],
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    task = _until(
+        world, _run(world, register("noap", "fsap-00000000000000000")), lambda t: t["lastStatus"] == "STOPPED"
+    )
+    assert task["stopCode"] == "TaskFailedToStart" and "fsap-00000000000000000" in task["stoppedReason"], task
+    arn = _run(world, register("withap", point))
+    task = _until(world, arn, lambda t: t["lastStatus"] == "STOPPED")
+    assert task["containers"][0]["exitCode"] == 0, task
+    stream = f"ap/app/{arn.rsplit('/', 1)[-1]}"
+    events = world["logs"].get_log_events(logGroupName="/dp/app", logStreamName=stream)["events"]
+    assert [e["message"] for e in events] == ["33:33 750"]
