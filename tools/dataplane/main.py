@@ -79,8 +79,16 @@ class DataPlane:
         report: dict[str, Any] = {"instance": self.instance, "tasks": [], "logs": [], "start_service_tasks": []}
         self.ecs.reconcile(state, report, stores_ready(state, stores))
         answer = _call(f"{self.emulator}/_kstore/dataplane/report", report)
+        busy = bool(
+            report["start_service_tasks"]
+            or any(t["last_status"] != "RUNNING" or t.get("health_status") == "UNKNOWN" for t in report["tasks"])
+            or any(item.get("state") != "running" for kind in stores.values() for item in kind.values())
+            or any(d.get("rolloutState") == "IN_PROGRESS" for s in state.get("services", []) for d in s["deployments"])
+            or any(t["last_status"] in ("PROVISIONING", "PENDING") for t in state.get("tasks", []))
+        )
         status = {
             "at": time.time(),
+            "busy": busy,
             "instance": self.instance,
             "stores": stores,
             "tasks": {t["arn"].rsplit("/", 1)[-1]: t["last_status"] for t in report["tasks"]},
@@ -95,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--emulator", default=f"http://127.0.0.1:{os.environ.get('KSTORE_EMULATOR_PORT', '4566')}")
     parser.add_argument("--state-dir", type=Path, default=Path(os.environ.get("KSTORE_STATE_DIR", ROOT / ".state")))
-    parser.add_argument("--interval", type=float, default=2.0)
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between cycles while anything changes")
+    parser.add_argument("--idle-interval", type=float, default=5.0, help="seconds between cycles when all is steady")
     parser.add_argument("--once", action="store_true")
     args = parser.parse_args(argv)
     plane = DataPlane(args.emulator, args.state_dir)
@@ -104,14 +113,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     running = {"on": True}
     signal.signal(signal.SIGTERM, lambda *_: running.update(on=False))
-    print(f"dataplane: instance {plane.instance}, emulator {plane.emulator}, every {args.interval} s", flush=True)
+    print(
+        f"dataplane: instance {plane.instance}, emulator {plane.emulator}, every {args.interval} s"
+        f" ({args.idle_interval} s when steady)",
+        flush=True,
+    )
     while running["on"]:
-        started = time.monotonic()
+        started, interval = time.monotonic(), args.interval
         try:
-            plane.cycle()
-        except Exception as e:
+            if not plane.cycle()["busy"]:
+                interval = args.idle_interval
+        except Exception as e:  # one failed cycle must not stop the data plane
             print(f"dataplane: cycle failed: {type(e).__name__}: {e}", flush=True)
-        time.sleep(max(0.2, args.interval - (time.monotonic() - started)))
+        time.sleep(max(0.2, interval - (time.monotonic() - started)))
     try:
         _call(f"{plane.emulator}/_kstore/dataplane/detach", {})
     except OSError:

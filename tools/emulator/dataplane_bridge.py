@@ -160,6 +160,17 @@ def _containers(account: str, region: str, task: Any, definition: Any) -> list[d
     return containers
 
 
+def _stopped_containers(definition: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": c.get("name"),
+            "essential": c.get("essential", True),
+            "log_configuration": c.get("logConfiguration") or {},
+        }
+        for c in definition.container_definitions
+    ]
+
+
 def _task_view(account: str, region: str, backend: Any, task: Any) -> dict[str, Any] | None:
     try:
         definition = _task_definition(backend, task.task_definition_arn)
@@ -190,7 +201,10 @@ def _task_view(account: str, region: str, backend: Any, task: Any) -> dict[str, 
             "cpu": definition.cpu,
             "memory": definition.memory,
             "volumes": definition.volumes or [],
-            "containers": _containers(account, region, task, definition),
+            # a stopped task needs no secrets resolved (its containers, if any, are only stopped and read)
+            "containers": _stopped_containers(definition)
+            if task.last_status == "STOPPED"
+            else _containers(account, region, task, definition),
         },
     }
 
