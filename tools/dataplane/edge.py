@@ -1,0 +1,164 @@
+"""The local edge (work in progress, issue 14): an ALB as the emulator records it, as an HAProxy configuration.
+
+``haproxy_config(lb, ...)`` turns one load balancer (listeners with their default actions and rules in priority
+order, target groups with their health checks, registered targets and deregistration delay, and the WAF's
+rate-based rule when one is associated) into an HAProxy configuration. It is a pure function: the data plane runs
+HAProxy (Debian's) in a container on the VPC's network with this configuration, publishes the listeners on loopback
+only, and reloads it (master-worker mode, SIGUSR2: old workers finish their connections) when the targets change.
+
+Input (AWS's shapes, as the bridge gives them):
+
+    {"name": "...", "dns_name": "...",
+     "listeners": [{"port": 443, "protocol": "HTTPS", "certificate": "<name of a PEM in certs_dir>",
+                    "default_actions": [{"Type": "forward", "TargetGroupArn": "..."}],
+                    "rules": [{"priority": 10, "conditions": [{"Field": "path-pattern", "Values": ["/api/*"]}],
+                               "actions": [...]}]}],
+     "target_groups": {"<arn>": {"name": "...", "port": 8080, "protocol": "HTTP",
+                                 "health_check": {"path": "/health", "interval": 15, "timeout": 5, "healthy": 2,
+                                                  "unhealthy": 3, "matcher": "200-399"},
+                                 "deregistration_delay": 30, "targets": [{"id": "172.18.0.5", "port": 8080}]}},
+     "waf": {"rate_limit": 2000, "window": 300} | None}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# What ALB answers itself (fixed responses and failures), as HAProxy errorfiles would; kept minimal.
+_STATUS = {"HTTP_301": 301, "HTTP_302": 302}
+
+
+def _ident(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:60]
+
+
+def _backend_name(groups: dict[str, Any], arn: str) -> str:
+    group = groups.get(arn)
+    return f"tg_{_ident(group['name'])}" if group else "tg_missing"
+
+
+def _path_acl(pattern: str) -> str:
+    """ALB path patterns are case-sensitive globs (* and ?) over the path."""
+    regex = "^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
+    return f"path -m reg {regex}"
+
+
+def _host_acl(pattern: str) -> str:
+    regex = "^" + re.escape(pattern.lower()).replace(r"\*", ".*").replace(r"\?", ".") + "(:[0-9]+)?$"
+    return f"hdr(host) -m reg -i {regex}"
+
+
+def _conditions(rule: dict[str, Any], index: int) -> tuple[list[str], str]:
+    """ACL lines and the combined condition of one rule (conditions ANDed, values within one ORed)."""
+    acls, names = [], []
+    for number, condition in enumerate(rule.get("conditions") or []):
+        field = condition.get("Field")
+        values = condition.get("Values") or (condition.get("PathPatternConfig") or {}).get("Values") or []
+        if field == "host-header":
+            values = values or (condition.get("HostHeaderConfig") or {}).get("Values") or []
+            make = _host_acl
+        elif field == "path-pattern":
+            make = _path_acl
+        else:
+            raise ValueError(f"listener rule condition {field!r} is not supported by the local edge")
+        name = f"r{index}_c{number}"
+        for value in values:
+            acls.append(f"    acl {name} {make(value)}")
+        names.append(name)
+    return acls, " ".join(names)
+
+
+def _action_lines(actions: list[dict[str, Any]], groups: dict[str, Any], condition: str = "") -> list[str]:
+    suffix = f" if {condition}" if condition else ""
+    action = sorted(actions, key=lambda a: a.get("Order", 0))[-1] if actions else {}
+    kind = action.get("Type")
+    if kind == "forward":
+        arn = action.get("TargetGroupArn") or ((action.get("ForwardConfig") or {}).get("TargetGroups") or [{}])[0].get(
+            "TargetGroupArn", ""
+        )
+        return [f"    use_backend {_backend_name(groups, arn)}{suffix}"]
+    if kind == "redirect":
+        config = action.get("RedirectConfig") or {}
+        code = _STATUS.get(config.get("StatusCode", "HTTP_301"), 301)
+        scheme = (config.get("Protocol") or "#{protocol}").lower()
+        if scheme == "#{protocol}":
+            return [f"    http-request redirect code {code} location %[path]{suffix}"]
+        return [f"    http-request redirect scheme {scheme} code {code}{suffix}"]
+    if kind == "fixed-response":
+        config = action.get("FixedResponseConfig") or {}
+        return [f"    http-request return status {int(config.get('StatusCode', 503))}{suffix}"]
+    raise ValueError(f"listener action {kind!r} is not supported by the local edge")
+
+
+def matcher_regex(matcher: str) -> str:
+    """An ALB health check matcher ("200", "200,302", "200-399") as a regular expression over the status code."""
+    parts = []
+    for item in matcher.split(","):
+        low, _, high = item.strip().partition("-")
+        first, last = int(low), int(high or low)
+        if first % 100 == 0 and last % 100 == 99:
+            hundreds = "".join(str(h) for h in range(first // 100, last // 100 + 1))
+            parts.append(f"[{hundreds}][0-9][0-9]")
+        else:
+            parts += [str(code) for code in range(first, last + 1)]
+    return "^(" + "|".join(parts) + ")$"
+
+
+def haproxy_config(lb: dict[str, Any], *, published: dict[int, int], certs_dir: str = "/etc/haproxy/certs") -> str:
+    """The HAProxy configuration of one ALB; ``published`` maps a listener port to the container port it binds."""
+    groups = lb.get("target_groups") or {}
+    lines = [
+        "global",
+        "    log stdout format raw local0",
+        "    stats socket /run/haproxy/admin.sock mode 600 level admin",
+        "",
+        "defaults",
+        "    mode http",
+        "    log global",
+        "    option httplog",
+        "    option forwardfor",
+        "    timeout connect 5s",
+        f"    timeout client {int(lb.get('idle_timeout', 60))}s",
+        f"    timeout server {int(lb.get('idle_timeout', 60))}s",
+        "",
+    ]
+    waf = lb.get("waf") or {}
+    for listener in sorted(lb.get("listeners") or [], key=lambda item: item["port"]):
+        port = published[int(listener["port"])]
+        name = f"listener_{int(listener['port'])}"
+        lines.append(f"frontend {name}")
+        if listener.get("protocol") == "HTTPS":
+            lines.append(f"    bind :{port} ssl crt {certs_dir}/{listener['certificate']}")
+            lines.append("    http-request set-header X-Forwarded-Proto https")
+        else:
+            lines.append(f"    bind :{port}")
+            lines.append("    http-request set-header X-Forwarded-Proto http")
+        lines.append(f"    http-request set-header X-Forwarded-Port {int(listener['port'])}")
+        if waf.get("rate_limit"):
+            window = int(waf.get("window", 300))
+            lines += [
+                f"    stick-table type ip size 100k expire {window}s store http_req_rate({window}s)",
+                "    http-request track-sc0 src",
+                f"    http-request deny deny_status 403 if {{ sc_http_req_rate(0) gt {int(waf['rate_limit'])} }}",
+            ]
+        for index, rule in enumerate(sorted(listener.get("rules") or [], key=lambda r: int(r["priority"]))):
+            acls, condition = _conditions(rule, index)
+            lines += acls
+            lines += _action_lines(rule.get("actions") or [], groups, condition)
+        lines += _action_lines(listener.get("default_actions") or [], groups)
+        lines.append("")
+    for arn, group in sorted(groups.items(), key=lambda item: item[1]["name"]):
+        check = group.get("health_check") or {}
+        lines.append(f"backend {_backend_name(groups, arn)}")
+        lines.append(f"    option httpchk GET {check.get('path', '/')}")
+        lines.append(f"    http-check expect rstatus {matcher_regex(str(check.get('matcher', '200')))}")
+        lines.append(f"    timeout check {int(check.get('timeout', 5))}s")
+        options = (
+            f"check inter {int(check.get('interval', 30))}s rise {int(check.get('healthy', 5))} "
+            f"fall {int(check.get('unhealthy', 2))}"
+        )
+        for number, target in enumerate(sorted(group.get("targets") or [], key=lambda t: (t["id"], t["port"]))):
+            lines.append(f"    server t{number} {target['id']}:{int(target['port'])} {options}")
+        lines.append("")
+    return "\n".join(lines)
