@@ -61,7 +61,8 @@ LB = {
 
 def test_listeners_rules_in_priority_order_and_the_redirect() -> None:
     text = haproxy_config(LB, published={80: 8080, 443: 8443})
-    https = text[text.index("frontend listener_443") : text.index("frontend listener_80")]
+    blocks = {block.split("\n", 1)[0]: block for block in text.split("\n\n")}
+    https = blocks["frontend listener_443"]
     assert "bind :8443 ssl crt /etc/haproxy/certs/shop.pem" in https
     # priority 10 (path) before priority 20 (host), then the default action last
     assert https.index("use_backend tg_kstore-local-api if r0_c0") < https.index(
@@ -69,7 +70,7 @@ def test_listeners_rules_in_priority_order_and_the_redirect() -> None:
     )
     assert https.rstrip().endswith("use_backend tg_kstore-local-app")
     assert "acl r0_c0 path -m reg ^/api/.*$" in https
-    http = text[text.index("frontend listener_80") : text.index("backend ")]
+    http = blocks["frontend listener_80"]
     assert "bind :8080" in http and "http-request redirect scheme https code 301" in http
 
 
