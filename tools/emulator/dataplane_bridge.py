@@ -316,6 +316,87 @@ def _access_points(account: str, region: str, backend: Any) -> list[dict[str, An
     ]
 
 
+def _action(action: Any) -> dict[str, Any]:
+    return dict(getattr(action, "data", None) or action)
+
+
+def _rate_limit(account: str, region: str, lb_arn: str) -> dict[str, Any] | None:
+    """The rate-based rule of the web ACL associated with a load balancer (the only WAF rule checked locally)."""
+    try:
+        acl = _backend("wafv2", account, region).get_web_acl_for_resource(lb_arn)
+    except Exception:  # no WAF backend, or no association
+        return None
+    for rule in getattr(acl, "rules", None) or []:
+        statement = (rule.get("Statement") or {}).get("RateBasedStatement") if isinstance(rule, dict) else None
+        if statement:
+            return {"rate_limit": int(statement["Limit"]), "window": int(statement.get("EvaluationWindowSec", 300))}
+    return None
+
+
+def _load_balancers(account: str, region: str, backend: Any) -> list[dict[str, Any]]:
+    found = []
+    for lb in list(backend.load_balancers.values()):
+        groups = {}
+        listeners = []
+        for listener in list(lb.listeners.values()):
+            rules = [
+                {
+                    "priority": int(rule.priority),
+                    "conditions": rule.conditions or [],
+                    "actions": [_action(a) for a in rule.actions or []],
+                }
+                for rule in list(listener._non_default_rules.values())
+            ]
+            actions = [_action(a) for a in listener.default_actions or []]
+            for action in actions + [a for r in rules for a in r["actions"]]:
+                arns = [action.get("TargetGroupArn")] + [
+                    g.get("TargetGroupArn") for g in (action.get("ForwardConfig") or {}).get("TargetGroups", [])
+                ]
+                for arn in filter(None, arns):
+                    group = backend.target_groups.get(arn)
+                    if group is not None:
+                        groups[arn] = {
+                            "name": group.name,
+                            "port": int(group.port or 80),
+                            "protocol": group.protocol,
+                            "health_check": {
+                                "path": group.health_check_path or "/",
+                                "interval": int(group.health_check_interval_seconds),
+                                "timeout": int(group.health_check_timeout_seconds),
+                                "healthy": int(group.healthy_threshold_count),
+                                "unhealthy": int(group.unhealthy_threshold_count),
+                                "matcher": (getattr(group, "matcher", None) or {}).get("HttpCode", "200"),
+                            },
+                            "deregistration_delay": int(
+                                group.attributes.get("deregistration_delay.timeout_seconds", 300)
+                            ),
+                            "targets": [{"id": t["Id"], "port": int(t["Port"])} for t in group.targets.values()],
+                        }
+            listeners.append(
+                {
+                    "port": int(listener.port),
+                    "protocol": listener.protocol,
+                    "certificate_arn": (listener.certificate or ""),
+                    "default_actions": actions,
+                    "rules": rules,
+                }
+            )
+        found.append(
+            {
+                "arn": lb.arn,
+                "name": lb.name,
+                "dns_name": lb.dns_name,
+                "vpc_id": lb.vpc_id,
+                "account": account,
+                "region": region,
+                "listeners": listeners,
+                "target_groups": groups,
+                "waf": _rate_limit(account, region, lb.arn),
+            }
+        )
+    return found
+
+
 def snapshot() -> dict[str, Any]:
     state: dict[str, Any] = {
         "attached": attached(),
@@ -324,6 +405,7 @@ def snapshot() -> dict[str, Any]:
         "rds_instances": [],
         "cache_groups": [],
         "access_points": [],
+        "load_balancers": [],
     }
     with _lock:
         for account, region, backend in _backends("ecs"):
@@ -339,6 +421,8 @@ def snapshot() -> dict[str, Any]:
             state["cache_groups"] += _cache_groups(account, region, backend)
         for account, region, backend in _backends("efs"):
             state["access_points"] += _access_points(account, region, backend)
+        for account, region, backend in _backends("elbv2"):
+            state["load_balancers"] += _load_balancers(account, region, backend)
     return state
 
 
