@@ -89,7 +89,7 @@ def test_the_bridge_shows_a_load_balancer_as_the_edge_needs_it(start_emulator: A
     assert group["health_check"] == {
         "path": "/health",
         "interval": 15,
-        "timeout": 10,
+        "timeout": 5,
         "healthy": 2,
         "unhealthy": 3,
         "matcher": "200-399",
