@@ -95,7 +95,7 @@ def matcher_regex(matcher: str) -> str:
     """An ALB health check matcher ("200", "200,302", "200-399") as a regular expression over the status code."""
     parts = []
     for item in matcher.split(","):
-        low, _, high = item.strip().partition("-")
+        low, high = [*item.strip().split("-", 1), ""][:2]
         first, last = int(low), int(high or low)
         if first % 100 == 0 and last % 100 == 99:
             hundreds = "".join(str(h) for h in range(first // 100, last // 100 + 1))
