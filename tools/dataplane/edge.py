@@ -162,3 +162,99 @@ def haproxy_config(lb: dict[str, Any], *, published: dict[int, int], certs_dir: 
             lines.append(f"    server t{number} {target['id']}:{int(target['port'])} {options}")
         lines.append("")
     return "\n".join(lines)
+
+
+# --- runtime (work in progress: written, not yet run end to end) ------------------------------------------------
+HAPROXY_DIR = __import__("pathlib").Path(__file__).resolve().parent / "haproxy"
+# Inside the container HAProxy binds unprivileged ports; on the host they are published on loopback only.
+CONTAINER_PORTS = {80: 8080, 443: 8443}
+
+
+def host_ports() -> dict[int, int]:
+    import os
+
+    return {
+        80: int(os.environ.get("KSTORE_EDGE_HTTP_PORT", "8080")),
+        443: int(os.environ.get("KSTORE_EDGE_HTTPS_PORT", "8443")),
+    }
+
+
+def reconcile(snapshot: dict[str, Any], *, instance: str, state_dir: Any, ca: Any) -> dict[str, Any]:
+    """One HAProxy container per load balancer, configured from the emulator's records; reloaded (not restarted)
+    when only the configuration changed (targets come and go on every rollout)."""
+    import hashlib
+    import json
+
+    from .docker import docker, docker_input, inspect, labelled, labels, vpc_network
+    from .stores import _tar, ensure_image, image_ids
+
+    image = ensure_image(HAPROXY_DIR, "haproxy")
+    ids = image_ids(image, "haproxy")
+    seen, report = set(), {}
+    for lb in snapshot.get("load_balancers", []):
+        name = f"kstore-dp-{instance}-edge-{_ident(lb['name'])}"
+        seen.add(name)
+        try:
+            files: dict[str, bytes] = {}
+            listeners = []
+            for listener in lb.get("listeners", []):
+                listener = dict(listener)
+                if listener.get("protocol") == "HTTPS":
+                    hostnames = sorted({*listener.get("certificate_domains", []), lb["dns_name"].lower()})
+                    cert, key = ca.issue(f"edge-{instance}-{_ident(lb['name'])}-{listener['port']}", hostnames)
+                    listener["certificate"] = f"listener-{listener['port']}.pem"
+                    files[f"etc/haproxy/certs/{listener['certificate']}"] = cert.read_bytes() + key.read_bytes()
+                listeners.append(listener)
+            text = haproxy_config({**lb, "listeners": listeners}, published=CONTAINER_PORTS)
+            ports = host_ports()
+            static = {
+                "image": image,
+                "network": vpc_network(instance, lb.get("vpc_id") or "default"),
+                "ports": {str(p): ports[p] for p in sorted(int(x["port"]) for x in listeners) if p in ports},
+                "files": {k: hashlib.sha256(v).hexdigest() for k, v in files.items()},
+            }
+            static_hash = hashlib.sha256(json.dumps(static, sort_keys=True).encode()).hexdigest()[:16]
+            info = inspect("container", name)
+            labels_now = ((info or {}).get("Config") or {}).get("Labels") or {}
+            if info is not None and labels_now.get("io.kstore.dataplane.config") != static_hash:
+                docker(["rm", "-f", name])
+                info = None
+            config_file = state_dir / "dataplane" / "edge" / f"{name}.cfg"
+            config_file.parent.mkdir(parents=True, exist_ok=True)
+            entries = [("etc/haproxy/haproxy.cfg", text.encode(), 0o440, ids)]
+            if info is None:
+                publish = [
+                    a for p, h in static["ports"].items() for a in ("-p", f"127.0.0.1:{h}:{CONTAINER_PORTS[int(p)]}")
+                ]
+                docker(
+                    [
+                        "create",
+                        "--name",
+                        name,
+                        *labels(instance, "edge", lb=lb["name"], config=static_hash),
+                        "--network",
+                        static["network"],
+                        "--network-alias",
+                        lb["dns_name"].lower(),
+                        *publish,
+                        image,
+                    ]
+                )
+                entries += [(path, data, 0o400, ids) for path, data in files.items()]
+                docker_input(["cp", "-", f"{name}:/"], _tar(entries))
+                docker(["start", name])
+                config_file.write_text(text)
+                report[lb["name"]] = {"container": name, "state": "started"}
+            elif not config_file.exists() or config_file.read_text() != text:
+                docker_input(["cp", "-", f"{name}:/"], _tar(entries))
+                docker(["kill", "-s", "USR2", name])  # master-worker reload: old workers finish their connections
+                config_file.write_text(text)
+                report[lb["name"]] = {"container": name, "state": "reloaded"}
+            else:
+                report[lb["name"]] = {"container": name, "state": "running"}
+        except Exception as e:  # one load balancer's failure is reported, the others go on
+            report[lb["name"]] = {"container": name, "state": "failed", "message": str(e)[-500:]}
+    for name in labelled("container", instance, "edge"):
+        if name not in seen:
+            docker(["rm", "-f", name], check=False)
+    return report

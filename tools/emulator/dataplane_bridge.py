@@ -228,6 +228,7 @@ def _services(account: str, region: str, backend: Any) -> list[dict[str, Any]]:
                     for d in service.deployments
                 ],
                 "deployment_configuration": getattr(service, "deployment_configuration", None) or {},
+                "load_balancers": list(getattr(service, "load_balancers", None) or []),
             }
         )
     return services
@@ -333,6 +334,17 @@ def _rate_limit(account: str, region: str, lb_arn: str) -> dict[str, Any] | None
     return None
 
 
+def _certificate_domains(account: str, region: str, arn: str) -> list[str]:
+    """The names an ACM certificate covers (the local edge gets a certificate from the local CA for the same)."""
+    if not arn:
+        return []
+    try:
+        bundle = _backend("acm", account, region).get_certificate(arn)
+    except Exception:  # a deleted certificate: the listener serves the load balancer's own name only
+        return []
+    return sorted({*(bundle.sans or []), *([bundle.common_name] if bundle.common_name else [])})
+
+
 def _load_balancers(account: str, region: str, backend: Any) -> list[dict[str, Any]]:
     found = []
     for lb in list(backend.load_balancers.values()):
@@ -377,6 +389,7 @@ def _load_balancers(account: str, region: str, backend: Any) -> list[dict[str, A
                     "port": int(listener.port),
                     "protocol": listener.protocol,
                     "certificate_arn": (listener.certificate or ""),
+                    "certificate_domains": _certificate_domains(account, region, listener.certificate or ""),
                     "default_actions": actions,
                     "rules": rules,
                 }
@@ -522,12 +535,27 @@ def _start_service_tasks(items: list[dict[str, Any]]) -> list[str]:
     return started
 
 
+def _set_targets(items: list[dict[str, Any]]) -> None:
+    """What ECS does for a service with load balancers: its running tasks are the target group's targets."""
+    for item in items:
+        backend = _backend("elbv2", item["account"], item["region"])
+        group = backend.target_groups.get(item["target_group_arn"])
+        if group is None:
+            continue
+        wanted = {t["Id"]: {"Id": t["Id"], "Port": int(t["Port"])} for t in item["targets"]}
+        for target_id in list(group.targets):
+            if target_id not in wanted:
+                group.targets.pop(target_id)
+        group.targets.update(wanted)
+
+
 def report(payload: dict[str, Any]) -> dict[str, Any]:
     with _lock:
         _attached.update(at=time.monotonic(), instance=str(payload.get("instance", "")))
         for item in payload.get("tasks", []):
             _apply_task(item)
         _write_logs(payload.get("logs", []))
+        _set_targets(payload.get("targets", []))
         started = _start_service_tasks(payload.get("start_service_tasks", []))
     return {"attached": True, "started": started}
 
