@@ -69,7 +69,9 @@ def measure(state_dir: Path) -> dict[str, float]:
             check=False,
         ).stdout
         for line in stats.splitlines():
-            name, _, usage = line.partition("\t")
+            if "\t" not in line:
+                continue
+            name, usage = line.split("\t", 1)
             short = name.replace(f"kstore-dp-{instance}-", "container ")
             figures[short] = round(_mib(usage.split("/")[0].strip()), 1)
     for process in ("emulator", "registry", "dataplane", "dockerd"):

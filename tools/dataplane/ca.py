@@ -110,7 +110,7 @@ class LocalCA:
             return False
         try:
             cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-            ca_cert, _ = self._load()
+            ca_cert = self._load()[0]
             san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
             names = sorted(san.get_values_for_type(x509.DNSName))
         except (ValueError, x509.ExtensionNotFound):

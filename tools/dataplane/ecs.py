@@ -388,7 +388,7 @@ class Ecs:
         result = docker(args, check=False)
         events, last = [], since
         for line in (result.stdout + result.stderr).splitlines():
-            stamp, _, message = line.partition(" ")
+            stamp, message = [*line.split(" ", 1), ""][:2]
             if not message or (since and stamp <= since):
                 continue
             events.append({"timestamp": _millis(stamp), "message": message})
@@ -446,9 +446,20 @@ class Ecs:
             primary = next((d for d in service["deployments"] if d["status"] == "PRIMARY"), None)
             if primary is None or primary.get("rolloutState") == "FAILED":
                 continue
-            current = [t for t in mine if t["started_by"] == primary["id"]]
-            missing = int(service["desired_count"]) - len(current)
-            if missing > 0:
+            stopped_now = {t["arn"] for t in report["tasks"] if t["last_status"] == "STOPPED"}
+            current = [t for t in mine if t["started_by"] == primary["id"] and t["arn"] not in stopped_now]
+            old = [t for t in mine if t["started_by"] != primary["id"] and t["arn"] not in stopped_now]
+            config = service.get("deployment_configuration") or {}
+            healthy = sum(1 for t in current + old if t.get("health_status") == "HEALTHY")
+            start, stop_old = rolling_plan(
+                int(service["desired_count"]),
+                int(config.get("minimumHealthyPercent", 100)),
+                int(config.get("maximumPercent", 200)),
+                len(current),
+                len(old),
+                healthy,
+            )
+            if start > 0:
                 report["start_service_tasks"].append(
                     {
                         "account": service["account"],
@@ -456,18 +467,38 @@ class Ecs:
                         "cluster": service["cluster"],
                         "service": service["name"],
                         "deployment_id": primary["id"],
-                        "count": missing,
+                        "count": start,
                     }
                 )
-            elif missing < 0:
-                for task in current[missing:]:
-                    names = [self.container_name(task, c["name"]) for c in task["task_definition"]["containers"]]
-                    self._stop(
-                        task,
-                        [n for n in names if inspect("container", n)],
-                        report,
-                        reason=f"Scaling activity initiated by (service {service['name']})",
-                    )
+            extra = current[int(service["desired_count"]) :] if len(current) > int(service["desired_count"]) else []
+            for task in extra + old[:stop_old]:
+                names = [self.container_name(task, c["name"]) for c in task["task_definition"]["containers"]]
+                self._stop(
+                    task,
+                    [n for n in names if inspect("container", n)],
+                    report,
+                    reason=f"Scaling activity initiated by (service {service['name']})",
+                )
+
+
+def rolling_plan(
+    desired: int, minimum_percent: int, maximum_percent: int, new: int, old: int, healthy: int
+) -> tuple[int, int]:
+    """ECS's rolling update for one scheduler pass: (tasks of the new deployment to start, old tasks to stop).
+
+    At most floor(desired * maximumPercent / 100) tasks run or start at once; at least
+    ceil(desired * minimumHealthyPercent / 100) healthy tasks stay while old ones are stopped to make room. The old
+    deployment's remaining tasks are drained once the new one is healthy (the emulator's scheduler).
+    """
+    upper = desired * maximum_percent // 100
+    lower = -(-desired * minimum_percent // 100)
+    wanted = max(0, desired - new)
+    start = max(0, min(wanted, upper - new - old))
+    stop_old = 0
+    if start < wanted and old > 0:
+        room_needed = new + wanted + old - upper
+        stop_old = max(0, min(old, healthy - lower, room_needed))
+    return start, stop_old
 
 
 def _running(name: str) -> bool:
