@@ -407,6 +407,26 @@ class Ecs:
             self.cursors[key] = last
 
     # --- services ---------------------------------------------------------------------------------------------
+    def _register_targets(self, service: dict[str, Any], tasks: list[dict[str, Any]], report: dict[str, Any]) -> None:
+        """Running tasks (not being stopped) are their target groups' targets, at their address on the VPC network."""
+        stopping = {t["arn"] for t in report["tasks"] if t["last_status"] == "STOPPED"}
+        for binding in service.get("load_balancers") or []:
+            targets = []
+            for task in tasks:
+                if task["arn"] in stopping or task["last_status"] != "RUNNING":
+                    continue
+                address = container_ip(self.container_name(task, binding["containerName"]))
+                if address:
+                    targets.append({"Id": address, "Port": int(binding["containerPort"])})
+            report.setdefault("targets", []).append(
+                {
+                    "account": service["account"],
+                    "region": service["region"],
+                    "target_group_arn": binding["targetGroupArn"],
+                    "targets": targets,
+                }
+            )
+
     def _services(self, state: dict[str, Any], report: dict[str, Any]) -> None:
         tasks = [t for t in state.get("tasks", []) if t["last_status"] != "STOPPED"]
         just_stopped = {t["arn"] for t in report["tasks"] if t["last_status"] == "STOPPED"}
@@ -470,6 +490,7 @@ class Ecs:
                         "count": start,
                     }
                 )
+            self._register_targets(service, current + old, report)
             extra = current[int(service["desired_count"]) :] if len(current) > int(service["desired_count"]) else []
             for task in extra + old[:stop_old]:
                 names = [self.container_name(task, c["name"]) for c in task["task_definition"]["containers"]]
@@ -479,6 +500,12 @@ class Ecs:
                     report,
                     reason=f"Scaling activity initiated by (service {service['name']})",
                 )
+
+
+def container_ip(name: str) -> str:
+    """The container's address on its (VPC) network: what the target group registers."""
+    networks = ((inspect("container", name) or {}).get("NetworkSettings") or {}).get("Networks") or {}
+    return next((n.get("IPAddress") for n in networks.values() if n.get("IPAddress")), "")
 
 
 def rolling_plan(
