@@ -38,6 +38,12 @@ def attached() -> bool:
     return time.monotonic() - _attached["at"] < ATTACH_SECONDS
 
 
+def _aware(moment: Any) -> datetime:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -323,6 +329,7 @@ def snapshot() -> dict[str, Any]:
         "tasks": [],
         "services": [],
         "rds_instances": [],
+        "rds_snapshots": [],
         "cache_groups": [],
         "access_points": [],
     }
@@ -336,6 +343,14 @@ def snapshot() -> dict[str, Any]:
             state["services"] += _services(account, region, backend)
         for account, region, backend in _backends("rds"):
             state["rds_instances"] += _rds(account, region, backend)
+            state["rds_snapshots"] += [
+                {
+                    "id": key,
+                    "instance": snap.database.db_instance_identifier,
+                    "age_seconds": max(0.0, (datetime.now(UTC) - _aware(snap.created)).total_seconds()),
+                }
+                for key, snap in list(backend.database_snapshots.items())
+            ]
         for account, region, backend in _backends("elasticache"):
             state["cache_groups"] += _cache_groups(account, region, backend)
         for account, region, backend in _backends("efs"):
