@@ -291,16 +291,7 @@ def _rds(item: dict[str, Any], *, instance: str, ca: LocalCA, image: str) -> dic
             env_args += ["-e", f"MARIADB_DATABASE={config['db_name']}"]
         docker(
             [
-                "create",
-                "--name",
-                name,
-                *labels(instance, "rds", id=item_id, config=config_hash),
-                "--network",
-                network,
-                "--network-alias",
-                address,
-                "--restart",
-                "unless-stopped",
+                *_create_args(name, instance, "rds", item_id, config_hash, network, address),
                 "--health-interval",
                 "2s",
                 *env_args,
@@ -372,16 +363,7 @@ def _cache(item: dict[str, Any], *, instance: str, ca: LocalCA, image: str) -> d
             env_args += ["-e", "REDIS_TLS=1"]
         docker(
             [
-                "create",
-                "--name",
-                name,
-                *labels(instance, "cache", id=item_id, config=config_hash),
-                "--network",
-                network,
-                "--network-alias",
-                address,
-                "--restart",
-                "unless-stopped",
+                *_create_args(name, instance, "cache", item_id, config_hash, network, address),
                 *env_args,
                 "-v",
                 f"{name}:/var/lib/redis",
@@ -411,6 +393,24 @@ def _cache(item: dict[str, Any], *, instance: str, ca: LocalCA, image: str) -> d
 
 
 # -------------------------------------------------------------------------------------------------------- reconcile
+def _create_args(
+    name: str, instance: str, kind: str, item_id: str, config_hash: str, network: str, address: str
+) -> list[str]:
+    """``docker create`` arguments every store container shares: labels, the VPC network and the endpoint's name."""
+    return [
+        "create",
+        "--name",
+        name,
+        *labels(instance, kind, id=item_id, config=config_hash),
+        "--network",
+        network,
+        "--network-alias",
+        address,
+        "--restart",
+        "unless-stopped",
+    ]
+
+
 def _failed(name: str, error: Exception) -> dict[str, Any]:
     return {"container": name, "state": "failed", "health": None, "message": str(error)[-800:]}
 

@@ -488,11 +488,10 @@ def _circuit_breaker_threshold(desired: int) -> int:
 
 
 def _event(service: Any, message: str) -> None:
-    events = service.events
-    if events and events[0]["message"] == message:
-        return
-    events.insert(0, {"id": str(uuid.uuid4()), "createdAt": _now(), "message": message})
-    del events[100:]
+    """A service event, as the deployment lifecycle patch writes them (one implementation)."""
+    from fidelity.ecs_service_deployment_lifecycle import _event as lifecycle_event
+
+    lifecycle_event(service, message)
 
 
 def _service_tasks(backend: Any, service: Any) -> list[Any]:
