@@ -56,9 +56,10 @@ sanity: ## ansible-test sanity on the collection
 unit: ## pytest: modules and filters, emulator fidelity, input validation (against a private emulator)
 	pytest
 
-e2e: ## The local data plane's tests (real Docker), then end to end: make up from nothing in a copy, ..., make destroy
-	@# tests/dataplane first: they need the base image, which the end-to-end run removes (and rebuilds) on purpose.
-	pytest tests/dataplane tests/e2e
+e2e: ## End to end (make up from nothing in a copy, the README's commands, make destroy) and the data plane's tests
+	@# tests/dataplane after the end-to-end tests' make up (they need the base image, which it removes on purpose
+	@# first and rebuilds): its removal then comes at once, before pytest's own image tests could rebuild it.
+	pytest tests/e2e tests/dataplane
 
 molecule: ## Every molecule scenario, MOLECULE_JOBS at a time, each on its own emulator (fails naming failures)
 	tools/molecule-all $(SCENARIOS)

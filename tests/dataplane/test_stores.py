@@ -95,9 +95,9 @@ def env(tmp_path_factory):
     _cleanup()
 
 
-def _reconcile(env, rds=(), cache=()):
+def _reconcile(env, rds=(), cache=(), snapshots=()):
     return stores.reconcile(
-        {"rds_instances": list(rds), "cache_groups": list(cache)},
+        {"rds_instances": list(rds), "cache_groups": list(cache), "rds_snapshots": list(snapshots)},
         instance=INSTANCE,
         state_dir=env["state_dir"],
         ca=env["ca"],
@@ -199,8 +199,13 @@ def test_d_removed_item_is_removed_only_labelled(env):
     stranger = f"kstore-dp-{INSTANCE}-rds-stranger"  # same name pattern, no label: never touched
     docker(["create", "--name", stranger, "debian:bookworm-slim", "true"])
     try:
-        result = _reconcile(env, rds=[])
+        # deleted with a final snapshot: its data is dumped before the container and volume go
+        result = _reconcile(env, rds=[], snapshots=[{"id": "shopdb-final", "instance": "shopdb", "age_seconds": 3}])
         assert result["rds"] == {}
+        dump = env["state_dir"] / "dataplane" / "rds-snapshots" / "shopdb-final.sql"
+        text = dump.read_text()
+        assert "CREATE TABLE `t`" in text and "('kept')" in text[text.index("INSERT INTO `t` VALUES") :]
+        assert dump.stat().st_mode & 0o777 == 0o600
         assert inspect("container", RDS_NAME) is None
         assert inspect("volume", RDS_NAME) is None
         assert inspect("container", stranger) is not None

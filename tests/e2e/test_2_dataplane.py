@@ -89,7 +89,13 @@ def test_an_install_without_tls_fails_with_mariadbs_refusal(local_platform: Loca
                 {
                     "name": container["name"],
                     "command": ["ps-install"],
-                    "environment": [{"name": "PS_DB_SSL", "value": "0"}, {"name": "PS_DB_WAIT_TIMEOUT", "value": "4"}],
+                    "environment": [
+                        # what the install step adds (roles/service/tasks/install.yml), TLS off, a short wait
+                        {"name": "PS_ADMIN_EMAIL", "value": "e2e@kstore.test"},
+                        {"name": "PS_SHOP_NAME", "value": "e2e"},
+                        {"name": "PS_DB_SSL", "value": "0"},
+                        {"name": "PS_DB_WAIT_TIMEOUT", "value": "4"},
+                    ],
                 }
             ]
         },

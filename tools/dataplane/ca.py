@@ -170,3 +170,15 @@ class LocalCA:
         )
         _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
         return cert_path, key_path
+
+
+if __name__ == "__main__":
+    import sys
+
+    # python tools/dataplane/ca.py DIR: the local CA in DIR, created once (playbooks/image.yml locally, so that the
+    # golden image can bake it as the database CA before the data plane has ever run)
+    if len(sys.argv) != 2:
+        sys.exit("usage: ca.py DIRECTORY")
+    authority = LocalCA(Path(sys.argv[1]))
+    authority.ensure()
+    print(authority.bundle)

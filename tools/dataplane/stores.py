@@ -25,6 +25,7 @@ import io
 import json
 import re
 import tarfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -178,10 +179,41 @@ def _apply(
     return _status(name)
 
 
-def _remove_absent(instance: str, kind: str, keep: set[str]) -> None:
-    """Remove this instance's containers and volumes of ``kind`` whose name is not in ``keep``."""
+def final_dump(name: str, path: Path) -> None:
+    """A deleted DB instance's final snapshot, locally: ``mariadb-dump`` of every database into ``path`` (0600),
+    run inside the (running) container as root through its socket; the password stays in the container's env."""
+    if path.exists():
+        return
+    if not ((inspect("container", name) or {}).get("State") or {}).get("Running"):
+        docker(["start", name])
+        for _attempt in range(60):
+            if ((inspect("container", name) or {}).get("State") or {}).get("Health", {}).get("Status") == "healthy":
+                break
+            time.sleep(1)
+    dump = docker(
+        [
+            "exec",
+            name,
+            "sh",
+            "-c",
+            'MYSQL_PWD="$MARIADB_ROOT_PASSWORD" exec mariadb-dump -uroot --all-databases --single-transaction',
+        ],
+        timeout=600,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.touch(mode=0o600)
+    partial.write_text(dump.stdout)
+    partial.rename(path)
+
+
+def _remove_absent(instance: str, kind: str, keep: set[str], dumps: dict[str, Path] | None = None) -> None:
+    """Remove this instance's containers and volumes of ``kind`` whose name is not in ``keep``; first dump those
+    ``dumps`` names (container name -> file: the final snapshot their deletion asked for)."""
     for name in labelled("container", instance, kind):
         if name not in keep:
+            if dumps and name in dumps:
+                final_dump(name, dumps[name])
             docker(["rm", "-f", "-v", name], check=False)
     for name in labelled("volume", instance, kind):
         if name not in keep:
@@ -259,16 +291,7 @@ def _rds(item: dict[str, Any], *, instance: str, ca: LocalCA, image: str) -> dic
             env_args += ["-e", f"MARIADB_DATABASE={config['db_name']}"]
         docker(
             [
-                "create",
-                "--name",
-                name,
-                *labels(instance, "rds", id=item_id, config=config_hash),
-                "--network",
-                network,
-                "--network-alias",
-                address,
-                "--restart",
-                "unless-stopped",
+                *_create_args(name, instance, "rds", item_id, config_hash, network, address),
                 "--health-interval",
                 "2s",
                 *env_args,
@@ -340,16 +363,7 @@ def _cache(item: dict[str, Any], *, instance: str, ca: LocalCA, image: str) -> d
             env_args += ["-e", "REDIS_TLS=1"]
         docker(
             [
-                "create",
-                "--name",
-                name,
-                *labels(instance, "cache", id=item_id, config=config_hash),
-                "--network",
-                network,
-                "--network-alias",
-                address,
-                "--restart",
-                "unless-stopped",
+                *_create_args(name, instance, "cache", item_id, config_hash, network, address),
                 *env_args,
                 "-v",
                 f"{name}:/var/lib/redis",
@@ -379,6 +393,24 @@ def _cache(item: dict[str, Any], *, instance: str, ca: LocalCA, image: str) -> d
 
 
 # -------------------------------------------------------------------------------------------------------- reconcile
+def _create_args(
+    name: str, instance: str, kind: str, item_id: str, config_hash: str, network: str, address: str
+) -> list[str]:
+    """``docker create`` arguments every store container shares: labels, the VPC network and the endpoint's name."""
+    return [
+        "create",
+        "--name",
+        name,
+        *labels(instance, kind, id=item_id, config=config_hash),
+        "--network",
+        network,
+        "--network-alias",
+        address,
+        "--restart",
+        "unless-stopped",
+    ]
+
+
 def _failed(name: str, error: Exception) -> dict[str, Any]:
     return {"container": name, "state": "failed", "health": None, "message": str(error)[-800:]}
 
@@ -412,8 +444,20 @@ def reconcile(snapshot: dict, *, instance: str, state_dir: Path, ca: LocalCA, ro
                 result[kind][item_id] = handler(item, instance=instance, ca=ca, image=image)
             except Exception as error:  # one bad item never stops the others
                 result[kind][item_id] = _failed(name, error)
+        dumps = {
+            f"kstore-dp-{instance}-rds-{snap['instance']}": state_dir
+            / "dataplane"
+            / "rds-snapshots"
+            / f"{snap['id']}.sql"
+            for snap in snapshot.get("rds_snapshots") or []
+            # the final snapshot is the one the deletion just took (an older, manual one is not this state)
+            if kind == "rds"
+            and float(snap.get("age_seconds", 0)) < 600
+            and NAME_RE.match(str(snap.get("id") or ""))
+            and NAME_RE.match(str(snap.get("instance") or ""))
+        }
         try:
-            _remove_absent(instance, kind, keep)
+            _remove_absent(instance, kind, keep, dumps)
         except DockerError as error:
             result.setdefault("errors", {})[kind] = str(error)
     return result

@@ -38,6 +38,12 @@ def attached() -> bool:
     return time.monotonic() - _attached["at"] < ATTACH_SECONDS
 
 
+def _aware(moment: Any) -> datetime:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -417,6 +423,7 @@ def snapshot() -> dict[str, Any]:
         "tasks": [],
         "services": [],
         "rds_instances": [],
+        "rds_snapshots": [],
         "cache_groups": [],
         "access_points": [],
         "load_balancers": [],
@@ -431,6 +438,14 @@ def snapshot() -> dict[str, Any]:
             state["services"] += _services(account, region, backend)
         for account, region, backend in _backends("rds"):
             state["rds_instances"] += _rds(account, region, backend)
+            state["rds_snapshots"] += [
+                {
+                    "id": key,
+                    "instance": snap.database.db_instance_identifier,
+                    "age_seconds": max(0.0, (datetime.now(UTC) - _aware(snap.created)).total_seconds()),
+                }
+                for key, snap in list(backend.database_snapshots.items())
+            ]
         for account, region, backend in _backends("elasticache"):
             state["cache_groups"] += _cache_groups(account, region, backend)
         for account, region, backend in _backends("efs"):
@@ -585,11 +600,10 @@ def _circuit_breaker_threshold(desired: int) -> int:
 
 
 def _event(service: Any, message: str) -> None:
-    events = service.events
-    if events and events[0]["message"] == message:
-        return
-    events.insert(0, {"id": str(uuid.uuid4()), "createdAt": _now(), "message": message})
-    del events[100:]
+    """A service event, as the deployment lifecycle patch writes them (one implementation)."""
+    from fidelity.ecs_service_deployment_lifecycle import _event as lifecycle_event
+
+    lifecycle_event(service, message)
 
 
 def _service_tasks(backend: Any, service: Any) -> list[Any]:
