@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from typing import Any
 
 import pytest
@@ -67,3 +68,49 @@ def test_ps_install_ran_once_as_a_one_off_task_with_its_exit_code_and_log_lines(
     events = logs.get_log_events(logGroupName=options["awslogs-group"], logStreamName=stream)["events"]
     text = "\n".join(e["message"] for e in events)
     assert "ps-install" in text, text
+
+
+def test_an_install_without_tls_fails_with_mariadbs_refusal(local_platform: LocalPlatform) -> None:
+    """The database requires secure transport (the parameter group, enforced by the data plane's MariaDB): the
+    same one-off install task with the shop's TLS switched off fails, with MariaDB's error in its log."""
+    ecs, logs = local_platform.boto3_client("ecs"), local_platform.boto3_client("logs")
+    (service,) = ecs.describe_services(cluster=CLUSTER, services=[f"{PREFIX}-shop"])["services"]
+    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+    container = definition["containerDefinitions"][0]
+    assert {"name": "PS_DB_SSL", "value": "1"} in container["environment"], "the platform turns TLS on"
+    run = ecs.run_task(
+        cluster=CLUSTER,
+        taskDefinition=service["taskDefinition"],
+        networkConfiguration=service["networkConfiguration"],
+        capacityProviderStrategy=service["capacityProviderStrategy"],
+        startedBy="e2e-install-without-tls",
+        overrides={
+            "containerOverrides": [
+                {
+                    "name": container["name"],
+                    "command": ["ps-install"],
+                    "environment": [
+                        # what the install step adds (roles/service/tasks/install.yml), TLS off, a short wait
+                        {"name": "PS_ADMIN_EMAIL", "value": "e2e@kstore.test"},
+                        {"name": "PS_SHOP_NAME", "value": "e2e"},
+                        {"name": "PS_DB_SSL", "value": "0"},
+                        {"name": "PS_DB_WAIT_TIMEOUT", "value": "4"},
+                    ],
+                }
+            ]
+        },
+    )
+    task_arn = run["tasks"][0]["taskArn"]
+    deadline = time.monotonic() + 120
+    task = ecs.describe_tasks(cluster=CLUSTER, tasks=[task_arn])["tasks"][0]
+    while task["lastStatus"] != "STOPPED" and time.monotonic() < deadline:
+        time.sleep(2)
+        task = ecs.describe_tasks(cluster=CLUSTER, tasks=[task_arn])["tasks"][0]
+    assert task["lastStatus"] == "STOPPED", task
+    assert task["containers"][0]["exitCode"] == 3, task["containers"]
+    options = container["logConfiguration"]["options"]
+    stream = f"{options['awslogs-stream-prefix']}/{container['name']}/{task_arn.rsplit('/', 1)[-1]}"
+    text = "\n".join(
+        e["message"] for e in logs.get_log_events(logGroupName=options["awslogs-group"], logStreamName=stream)["events"]
+    )
+    assert "unreachable" in text and "1045" in text, text

@@ -51,6 +51,7 @@ RDS_PARAMETERS = {
     "interactive_timeout",
     "sql_mode",
     "transaction_isolation",
+    "tx_isolation",
     "innodb_lock_wait_timeout",
     "long_query_time",
     "slow_query_log",
