@@ -71,7 +71,11 @@ def test_listeners_rules_in_priority_order_and_the_redirect() -> None:
     assert https.rstrip().endswith("use_backend tg_kstore-local-app")
     assert "acl r0_c0 path -m reg ^/api/.*$" in https
     http = blocks["frontend listener_80"]
-    assert "bind :8080" in http and "http-request redirect scheme https code 301" in http
+    assert "bind :8080" in http
+    # to the listener's port 443 as clients reach it: the same host, without a port when it is 443 itself
+    assert "http-request redirect code 301 location https://%[req.hdr(host),field(1,:)]%[capture.req.uri]" in http
+    local = haproxy_config(LB, published={80: 8080, 443: 8443}, public={80: 8080, 443: 8443})
+    assert "location https://%[req.hdr(host),field(1,:)]:8443%[capture.req.uri]" in local
 
 
 def test_targets_health_checks_and_the_waf_rate_limit() -> None:

@@ -69,7 +69,11 @@ def _conditions(rule: dict[str, Any], index: int) -> tuple[list[str], str]:
     return acls, " ".join(names)
 
 
-def _action_lines(actions: list[dict[str, Any]], groups: dict[str, Any], condition: str = "") -> list[str]:
+def _action_lines(
+    actions: list[dict[str, Any]], groups: dict[str, Any], condition: str = "", public: dict[int, int] | None = None
+) -> list[str]:
+    """HAProxy lines for a rule's (or the default) action; ``public`` maps a listener port to where it is published
+    (a redirect to port 443 goes to the host port that stands for 443 locally)."""
     suffix = f" if {condition}" if condition else ""
     action = sorted(actions, key=lambda a: a.get("Order", 0))[-1] if actions else {}
     kind = action.get("Type")
@@ -84,6 +88,12 @@ def _action_lines(actions: list[dict[str, Any]], groups: dict[str, Any], conditi
         scheme = (config.get("Protocol") or "#{protocol}").lower()
         if scheme == "#{protocol}":
             return [f"    http-request redirect code {code} location %[path]{suffix}"]
+        port = str(config.get("Port") or "#{port}")
+        if port.isdigit():
+            shown = (public or {}).get(int(port), int(port))
+            default = {"https": 443, "http": 80}.get(scheme)
+            authority = "%[req.hdr(host),field(1,:)]" + ("" if shown == default else f":{shown}")
+            return [f"    http-request redirect code {code} location {scheme}://{authority}%[capture.req.uri]{suffix}"]
         return [f"    http-request redirect scheme {scheme} code {code}{suffix}"]
     if kind == "fixed-response":
         config = action.get("FixedResponseConfig") or {}
@@ -105,19 +115,32 @@ def matcher_regex(matcher: str) -> str:
     return "^(" + "|".join(parts) + ")$"
 
 
-def haproxy_config(lb: dict[str, Any], *, published: dict[int, int], certs_dir: str = "/etc/haproxy/certs") -> str:
-    """The HAProxy configuration of one ALB; ``published`` maps a listener port to the container port it binds."""
+def haproxy_config(
+    lb: dict[str, Any],
+    *,
+    published: dict[int, int],
+    public: dict[int, int] | None = None,
+    certs_dir: str = "/etc/haproxy/certs",
+) -> str:
+    """The HAProxy configuration of one ALB; ``published`` maps a listener port to the container port it binds,
+    ``public`` to the port clients reach it on (the host's loopback port locally; default: the listener's)."""
     groups = lb.get("target_groups") or {}
     lines = [
         "global",
         "    log stdout format raw local0",
         "    stats socket /run/haproxy/admin.sock mode 600 level admin",
+        # a reload's old workers finish their requests, for at most the longest deregistration delay
+        f"    hard-stop-after {max([int(g.get('deregistration_delay', 300)) for g in groups.values()] or [30]) + 5}s",
         "",
         "defaults",
         "    mode http",
         "    log global",
         "    option httplog",
         "    option forwardfor",
+        # a connection that never reached a target (it just went away) is tried on another one
+        "    option redispatch",
+        "    retries 2",
+        "    retry-on conn-failure empty-response",
         "    timeout connect 5s",
         f"    timeout client {int(lb.get('idle_timeout', 60))}s",
         f"    timeout server {int(lb.get('idle_timeout', 60))}s",
@@ -145,8 +168,8 @@ def haproxy_config(lb: dict[str, Any], *, published: dict[int, int], certs_dir: 
         for index, rule in enumerate(sorted(listener.get("rules") or [], key=lambda r: int(r["priority"]))):
             acls, condition = _conditions(rule, index)
             lines += acls
-            lines += _action_lines(rule.get("actions") or [], groups, condition)
-        lines += _action_lines(listener.get("default_actions") or [], groups)
+            lines += _action_lines(rule.get("actions") or [], groups, condition, public)
+        lines += _action_lines(listener.get("default_actions") or [], groups, public=public)
         lines.append("")
     for arn, group in sorted(groups.items(), key=lambda item: item[1]["name"]):
         check = group.get("health_check") or {}
@@ -205,8 +228,8 @@ def reconcile(snapshot: dict[str, Any], *, instance: str, state_dir: Any, ca: An
                     listener["certificate"] = f"listener-{listener['port']}.pem"
                     files[f"etc/haproxy/certs/{listener['certificate']}"] = cert.read_bytes() + key.read_bytes()
                 listeners.append(listener)
-            text = haproxy_config({**lb, "listeners": listeners}, published=CONTAINER_PORTS)
             ports = host_ports()
+            text = haproxy_config({**lb, "listeners": listeners}, published=CONTAINER_PORTS, public=ports)
             static = {
                 "image": image,
                 "network": vpc_network(instance, lb.get("vpc_id") or "default"),

@@ -83,6 +83,7 @@ class DataPlane:
         answer = _call(f"{self.emulator}/_kstore/dataplane/report", report)
         busy = bool(
             report["start_service_tasks"]
+            or self.ecs.draining
             or any(t["last_status"] != "RUNNING" or t.get("health_status") == "UNKNOWN" for t in report["tasks"])
             or any(item.get("state") != "running" for kind in stores.values() for item in kind.values())
             or any(d.get("rolloutState") == "IN_PROGRESS" for s in state.get("services", []) for d in s["deployments"])
