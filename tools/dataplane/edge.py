@@ -211,10 +211,10 @@ def reconcile(snapshot: dict[str, Any], *, instance: str, state_dir: Any, ca: An
     from .docker import docker, docker_input, inspect, labelled, labels, vpc_network
     from .stores import _tar, ensure_image, image_ids
 
-    image = ensure_image(HAPROXY_DIR, "haproxy")
-    ids = image_ids(image, "haproxy")
     seen, report = set(), {}
     for lb in snapshot.get("load_balancers", []):
+        image = ensure_image(HAPROXY_DIR, "haproxy")  # built once, when the first load balancer appears
+        ids = image_ids(image, "haproxy")
         name = f"kstore-dp-{instance}-edge-{_ident(lb['name'])}"
         seen.add(name)
         try:
