@@ -335,7 +335,9 @@ def _rate_limit(account: str, region: str, lb_arn: str) -> dict[str, Any] | None
     except Exception:  # no WAF backend, or no association
         return None
     for rule in getattr(acl, "rules", None) or []:
-        statement = (rule.get("Statement") or {}).get("RateBasedStatement") if isinstance(rule, dict) else None
+        # moto keeps FakeRule objects (a dict for a rule it stored as sent)
+        whole = rule.get("Statement") if isinstance(rule, dict) else getattr(rule, "statement", None)
+        statement = (whole or {}).get("RateBasedStatement")
         if statement:
             return {"rate_limit": int(statement["Limit"]), "window": int(statement.get("EvaluationWindowSec", 300))}
     return None
