@@ -45,6 +45,12 @@ options:
     type: list
     elements: dict
     default: []
+  edge_port:
+    description:
+      - The port the shop's HTTPS listener is reached on; other than 443 it appears in the URLs (the local
+        environment publishes the local edge's 443 on a loopback port, 8443 by default).
+    type: int
+    default: 443
 """
 
 EXAMPLES = r"""
@@ -238,7 +244,7 @@ def _cluster_and_service(f: _Facts) -> tuple[dict[str, Any] | None, dict[str, An
     }
 
 
-def _edge(f: _Facts, edge_domain: str, admin_dir: str) -> dict[str, Any] | None:
+def _edge(f: _Facts, edge_domain: str, admin_dir: str, edge_port: int = 443) -> dict[str, Any] | None:
     lbs = [lb for lb in f.items("load_balancers") if lb.get("load_balancer_name", "").startswith(f"{f.prefix}-")]
     if not lbs:
         return None
@@ -251,6 +257,8 @@ def _edge(f: _Facts, edge_domain: str, admin_dir: str) -> dict[str, Any] | None:
             for group in (action.get("forward_config") or {}).get("target_groups") or []:
                 target_groups.add(group.get("target_group_arn", ""))
     host = edge_domain or lb.get("dns_name", "")
+    if host and int(edge_port) != 443:
+        host = f"{host}:{int(edge_port)}"
     return {
         "load_balancer_name": lb["load_balancer_name"],
         "dns_name": lb.get("dns_name", ""),
@@ -277,7 +285,11 @@ def _audit(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def platform_view(
-    facts: dict[str, Any], edge_domain: str = "", admin_dir: str = "", audit: list[dict[str, Any]] | None = None
+    facts: dict[str, Any],
+    edge_domain: str = "",
+    admin_dir: str = "",
+    audit: list[dict[str, Any]] | None = None,
+    edge_port: int = 443,
 ) -> dict[str, Any]:
     f = _Facts(facts)
     cluster, service = _cluster_and_service(f)
@@ -295,7 +307,7 @@ def platform_view(
         "image": (pinned or images or [""])[0],
         "cluster": cluster,
         "service": service,
-        "edge": _edge(f, str(edge_domain or ""), str(admin_dir or "")),
+        "edge": _edge(f, str(edge_domain or ""), str(admin_dir or ""), int(edge_port or 443)),
         "observability": {"dashboard_name": sorted(dashboards)[0]} if dashboards else None,
         "audit": _audit(list(audit or [])),
     }

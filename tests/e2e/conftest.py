@@ -41,7 +41,7 @@ def local_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPl
     checkout = tmp_path_factory.mktemp("fresh") / "kstore.platform"
     copy_working_tree(checkout)
     emulator_port, registry_port = free_port(), free_port()
-    env = platform_environment(checkout, emulator_port, registry_port)
+    env = platform_environment(checkout, emulator_port, registry_port, (free_port(), free_port()))
     platform = LocalPlatform(checkout, env, checkout / ".state", f"http://127.0.0.1:{emulator_port}")
     for image in BASE_IMAGES:
         subprocess.run(["docker", "image", "rm", image], capture_output=True, check=False)

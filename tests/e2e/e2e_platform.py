@@ -78,13 +78,19 @@ class LocalPlatform:
         )
 
 
-def platform_environment(checkout: Path, emulator_port: int, registry_port: int) -> dict[str, str]:
+def platform_environment(
+    checkout: Path, emulator_port: int, registry_port: int, edge_ports: tuple[int, int] | None = None
+) -> dict[str, str]:
+    """The environment of the README's commands in ``checkout``; ``edge_ports``: the local edge's loopback ports
+    (HTTP, HTTPS), default the environment's or 8080/8443."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KSTORE_", "AWS_", "VIRTUAL_ENV", "ANSIBLE_"))}
     # The README's commands start from a shell without the test venv on PATH: make puts the checkout's own first.
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if "/.venv/" not in p)
     env.update(
         KSTORE_EMULATOR_PORT=str(emulator_port),
         KSTORE_REGISTRY_PORT=str(registry_port),
+        KSTORE_EDGE_HTTP_PORT=str(edge_ports[0] if edge_ports else os.environ.get("KSTORE_EDGE_HTTP_PORT", "8080")),
+        KSTORE_EDGE_HTTPS_PORT=str(edge_ports[1] if edge_ports else os.environ.get("KSTORE_EDGE_HTTPS_PORT", "8443")),
         ANSIBLE_NOCOLOR="1",
         ANSIBLE_FORCE_COLOR="0",
     )

@@ -70,6 +70,8 @@ class Ecs:
             self.cursors = json.loads(self.cursor_file.read_text() or "{}")
         self.waiting_since: dict[str, float] = {}
         self.first_cycle = True
+        # service tasks being deregistered before they stop: task ARN -> monotonic time they may stop
+        self.draining: dict[str, float] = {}
 
     # --- names ------------------------------------------------------------------------------------------------
     def container_name(self, task: dict[str, Any], container: str) -> str:
@@ -407,6 +409,60 @@ class Ecs:
             self.cursors[key] = last
 
     # --- services ---------------------------------------------------------------------------------------------
+    def _register_targets(self, service: dict[str, Any], tasks: list[dict[str, Any]], report: dict[str, Any]) -> None:
+        """What ECS does for a service behind a load balancer: its running tasks are the target groups' targets, at
+        their address on the VPC network, from the moment they pass their container health check (an ALB sends a new
+        target traffic once it passes its first health check) until they start draining."""
+        seen = {t["arn"]: t for t in report["tasks"]}
+        for binding in service.get("load_balancers") or []:
+            targets = []
+            for task in tasks:
+                now = seen.get(task["arn"])
+                if now is None or now["last_status"] != "RUNNING" or task["arn"] in self.draining:
+                    continue
+                container = next(
+                    (c for c in task["task_definition"]["containers"] if c["name"] == binding["containerName"]), {}
+                )
+                item = next((c for c in now["containers"] if c["name"] == binding["containerName"]), {})
+                if container.get("health_check") and item.get("health_status") != "HEALTHY":
+                    continue
+                address = container_ip(self.container_name(task, binding["containerName"]))
+                if address:
+                    targets.append({"Id": address, "Port": int(binding["containerPort"])})
+            report.setdefault("targets", []).append(
+                {
+                    "account": service["account"],
+                    "region": service["region"],
+                    "target_group_arn": binding["targetGroupArn"],
+                    "targets": targets,
+                }
+            )
+
+    def _retire(
+        self, task: dict[str, Any], service: dict[str, Any], state: dict[str, Any], report: dict[str, Any], reason: str
+    ) -> bool:
+        """ECS's order for a service task behind a load balancer: deregister it from its target groups, wait for
+        their deregistration delay (connection draining: the edge stops sending it new requests, those in flight
+        finish), then stop it. True once stopped."""
+        arns = {b["targetGroupArn"] for b in service.get("load_balancers") or []}
+        delay = max(
+            [
+                int(group.get("deregistration_delay", 300))
+                for lb in state.get("load_balancers", [])
+                for arn, group in (lb.get("target_groups") or {}).items()
+                if arn in arns
+            ]
+            or [0]
+        )
+        if delay > 0:
+            until = self.draining.setdefault(task["arn"], time.monotonic() + delay)
+            if time.monotonic() < until:
+                return False
+        self.draining.pop(task["arn"], None)
+        names = [self.container_name(task, c["name"]) for c in task["task_definition"]["containers"]]
+        self._stop(task, [n for n in names if inspect("container", n)], report, reason=reason)
+        return True
+
     def _services(self, state: dict[str, Any], report: dict[str, Any]) -> None:
         tasks = [t for t in state.get("tasks", []) if t["last_status"] != "STOPPED"]
         just_stopped = {t["arn"] for t in report["tasks"] if t["last_status"] == "STOPPED"}
@@ -435,14 +491,8 @@ class Ecs:
             for task in mine:
                 deployment = listed.get(task["started_by"])
                 if deployment is None or deployment.get("rolloutState") == "FAILED":
-                    names = [self.container_name(task, c["name"]) for c in task["task_definition"]["containers"]]
                     primary = next((d["id"] for d in service["deployments"] if d["status"] == "PRIMARY"), "")
-                    self._stop(
-                        task,
-                        [n for n in names if inspect("container", n)],
-                        report,
-                        reason=f"Scaling activity initiated by (deployment {primary})",
-                    )
+                    self._retire(task, service, state, report, f"Scaling activity initiated by (deployment {primary})")
             primary = next((d for d in service["deployments"] if d["status"] == "PRIMARY"), None)
             if primary is None or primary.get("rolloutState") == "FAILED":
                 continue
@@ -450,7 +500,10 @@ class Ecs:
             current = [t for t in mine if t["started_by"] == primary["id"] and t["arn"] not in stopped_now]
             old = [t for t in mine if t["started_by"] != primary["id"] and t["arn"] not in stopped_now]
             config = service.get("deployment_configuration") or {}
-            healthy = sum(1 for t in current + old if t.get("health_status") == "HEALTHY")
+            # a draining task still takes room but no longer serves: not healthy, and already on its way out
+            healthy = sum(
+                1 for t in current + old if t.get("health_status") == "HEALTHY" and t["arn"] not in self.draining
+            )
             start, stop_old = rolling_plan(
                 int(service["desired_count"]),
                 int(config.get("minimumHealthyPercent", 100)),
@@ -471,14 +524,22 @@ class Ecs:
                     }
                 )
             extra = current[int(service["desired_count"]) :] if len(current) > int(service["desired_count"]) else []
-            for task in extra + old[:stop_old]:
-                names = [self.container_name(task, c["name"]) for c in task["task_definition"]["containers"]]
-                self._stop(
-                    task,
-                    [n for n in names if inspect("container", n)],
-                    report,
-                    reason=f"Scaling activity initiated by (service {service['name']})",
-                )
+            leaving = [t for t in extra + old if t["arn"] in self.draining]
+            fresh = [t for t in old if t["arn"] not in self.draining][: max(0, stop_old - len(leaving))]
+            for task in [t for t in extra if t["arn"] not in self.draining] + leaving + fresh:
+                self._retire(task, service, state, report, f"Scaling activity initiated by (service {service['name']})")
+            self._register_targets(service, current + old, report)
+        gone = {t["arn"] for t in state.get("tasks", []) if t["last_status"] == "STOPPED"} | {
+            t["arn"] for t in report["tasks"] if t["last_status"] == "STOPPED"
+        }
+        for arn in [a for a in self.draining if a in gone or a not in {t["arn"] for t in tasks}]:
+            self.draining.pop(arn, None)
+
+
+def container_ip(name: str) -> str:
+    """The container's address on its (VPC) network: what the target group registers."""
+    networks = ((inspect("container", name) or {}).get("NetworkSettings") or {}).get("Networks") or {}
+    return next((n.get("IPAddress") for n in networks.values() if n.get("IPAddress")), "")
 
 
 def rolling_plan(

@@ -34,6 +34,7 @@ if __package__ in (None, ""):
 
 from .ca import LocalCA
 from .ecs import Ecs
+from .edge import reconcile as reconcile_edge
 from .stores import reconcile as reconcile_stores
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,9 +79,11 @@ class DataPlane:
         stores = reconcile_stores(state, instance=self.instance, state_dir=self.state_dir, ca=self.ca, root=ROOT)
         report: dict[str, Any] = {"instance": self.instance, "tasks": [], "logs": [], "start_service_tasks": []}
         self.ecs.reconcile(state, report, stores_ready(state, stores))
+        edge = reconcile_edge(state, instance=self.instance, state_dir=self.state_dir, ca=self.ca)
         answer = _call(f"{self.emulator}/_kstore/dataplane/report", report)
         busy = bool(
             report["start_service_tasks"]
+            or self.ecs.draining
             or any(t["last_status"] != "RUNNING" or t.get("health_status") == "UNKNOWN" for t in report["tasks"])
             or any(item.get("state") != "running" for kind in stores.values() for item in kind.values())
             or any(d.get("rolloutState") == "IN_PROGRESS" for s in state.get("services", []) for d in s["deployments"])
@@ -91,6 +94,7 @@ class DataPlane:
             "busy": busy,
             "instance": self.instance,
             "stores": stores,
+            "edge": edge,
             "tasks": {t["arn"].rsplit("/", 1)[-1]: t["last_status"] for t in report["tasks"]},
             "started": answer.get("started", []),
         }

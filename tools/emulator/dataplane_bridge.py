@@ -235,6 +235,7 @@ def _services(account: str, region: str, backend: Any) -> list[dict[str, Any]]:
                     for d in service.deployments
                 ],
                 "deployment_configuration": getattr(service, "deployment_configuration", None) or {},
+                "load_balancers": list(getattr(service, "load_balancers", None) or []),
             }
         )
     return services
@@ -323,6 +324,101 @@ def _access_points(account: str, region: str, backend: Any) -> list[dict[str, An
     ]
 
 
+def _action(action: Any) -> dict[str, Any]:
+    return dict(getattr(action, "data", None) or action)
+
+
+def _rate_limit(account: str, region: str, lb_arn: str) -> dict[str, Any] | None:
+    """The rate-based rule of the web ACL associated with a load balancer (the only WAF rule checked locally)."""
+    try:
+        acl = _backend("wafv2", account, region).get_web_acl_for_resource(lb_arn)
+    except Exception:  # no WAF backend, or no association
+        return None
+    for rule in getattr(acl, "rules", None) or []:
+        # moto keeps FakeRule objects (a dict for a rule it stored as sent)
+        whole = rule.get("Statement") if isinstance(rule, dict) else getattr(rule, "statement", None)
+        statement = (whole or {}).get("RateBasedStatement")
+        if statement:
+            return {"rate_limit": int(statement["Limit"]), "window": int(statement.get("EvaluationWindowSec", 300))}
+    return None
+
+
+def _certificate_domains(account: str, region: str, arn: str) -> list[str]:
+    """The names an ACM certificate covers (the local edge gets a certificate from the local CA for the same)."""
+    if not arn:
+        return []
+    try:
+        bundle = _backend("acm", account, region).get_certificate(arn)
+    except Exception:  # a deleted certificate: the listener serves the load balancer's own name only
+        return []
+    return sorted({*(bundle.sans or []), *([bundle.common_name] if bundle.common_name else [])})
+
+
+def _load_balancers(account: str, region: str, backend: Any) -> list[dict[str, Any]]:
+    found = []
+    for lb in list(backend.load_balancers.values()):
+        groups = {}
+        listeners = []
+        for listener in list(lb.listeners.values()):
+            rules = [
+                {
+                    "priority": int(rule.priority),
+                    "conditions": rule.conditions or [],
+                    "actions": [_action(a) for a in rule.actions or []],
+                }
+                for rule in list(listener._non_default_rules.values())
+            ]
+            actions = [_action(a) for a in listener.default_actions or []]
+            for action in actions + [a for r in rules for a in r["actions"]]:
+                arns = [action.get("TargetGroupArn")] + [
+                    g.get("TargetGroupArn") for g in (action.get("ForwardConfig") or {}).get("TargetGroups", [])
+                ]
+                for arn in filter(None, arns):
+                    group = backend.target_groups.get(arn)
+                    if group is not None:
+                        groups[arn] = {
+                            "name": group.name,
+                            "port": int(group.port or 80),
+                            "protocol": group.protocol,
+                            "health_check": {
+                                "path": group.health_check_path or "/",
+                                "interval": int(group.health_check_interval_seconds),
+                                "timeout": int(group.health_check_timeout_seconds),
+                                "healthy": int(group.healthy_threshold_count),
+                                "unhealthy": int(group.unhealthy_threshold_count),
+                                "matcher": (getattr(group, "matcher", None) or {}).get("HttpCode", "200"),
+                            },
+                            "deregistration_delay": int(
+                                group.attributes.get("deregistration_delay.timeout_seconds", 300)
+                            ),
+                            "targets": [{"id": t["Id"], "port": int(t["Port"])} for t in group.targets.values()],
+                        }
+            listeners.append(
+                {
+                    "port": int(listener.port),
+                    "protocol": listener.protocol,
+                    "certificate_arn": (listener.certificate or ""),
+                    "certificate_domains": _certificate_domains(account, region, listener.certificate or ""),
+                    "default_actions": actions,
+                    "rules": rules,
+                }
+            )
+        found.append(
+            {
+                "arn": lb.arn,
+                "name": lb.name,
+                "dns_name": lb.dns_name,
+                "vpc_id": lb.vpc_id,
+                "account": account,
+                "region": region,
+                "listeners": listeners,
+                "target_groups": groups,
+                "waf": _rate_limit(account, region, lb.arn),
+            }
+        )
+    return found
+
+
 def snapshot() -> dict[str, Any]:
     state: dict[str, Any] = {
         "attached": attached(),
@@ -332,6 +428,7 @@ def snapshot() -> dict[str, Any]:
         "rds_snapshots": [],
         "cache_groups": [],
         "access_points": [],
+        "load_balancers": [],
     }
     with _lock:
         for account, region, backend in _backends("ecs"):
@@ -355,6 +452,8 @@ def snapshot() -> dict[str, Any]:
             state["cache_groups"] += _cache_groups(account, region, backend)
         for account, region, backend in _backends("efs"):
             state["access_points"] += _access_points(account, region, backend)
+        for account, region, backend in _backends("elbv2"):
+            state["load_balancers"] += _load_balancers(account, region, backend)
     return state
 
 
@@ -454,12 +553,27 @@ def _start_service_tasks(items: list[dict[str, Any]]) -> list[str]:
     return started
 
 
+def _set_targets(items: list[dict[str, Any]]) -> None:
+    """What ECS does for a service with load balancers: its running tasks are the target group's targets."""
+    for item in items:
+        backend = _backend("elbv2", item["account"], item["region"])
+        group = backend.target_groups.get(item["target_group_arn"])
+        if group is None:
+            continue
+        wanted = {t["Id"]: {"Id": t["Id"], "Port": int(t["Port"])} for t in item["targets"]}
+        for target_id in list(group.targets):
+            if target_id not in wanted:
+                group.targets.pop(target_id)
+        group.targets.update(wanted)
+
+
 def report(payload: dict[str, Any]) -> dict[str, Any]:
     with _lock:
         _attached.update(at=time.monotonic(), instance=str(payload.get("instance", "")))
         for item in payload.get("tasks", []):
             _apply_task(item)
         _write_logs(payload.get("logs", []))
+        _set_targets(payload.get("targets", []))
         started = _start_service_tasks(payload.get("start_service_tasks", []))
     return {"attached": True, "started": started}
 

@@ -38,6 +38,15 @@ def test_filters_are_registered() -> None:
     assert set(DiagramFilters().filters()) == {"platform_diagram"}
 
 
+def test_urls_carry_a_port_other_than_443() -> None:
+    """The local edge publishes 443 on a loopback port (8443): the summary's URLs are the ones a browser opens."""
+    local = platform_view(live(), edge_domain="shop.kstore.test", admin_dir="admin-kstore", edge_port=8443)
+    assert local["edge"]["shop_url"] == "https://shop.kstore.test:8443/"
+    assert local["edge"]["back_office_url"] == "https://shop.kstore.test:8443/admin-kstore/"
+    aws = platform_view(live(), edge_domain="shop.kstore.test", admin_dir="admin-kstore", edge_port=443)
+    assert aws["edge"]["back_office_url"] == "https://shop.kstore.test/admin-kstore/"
+
+
 def test_view_of_the_live_platform() -> None:
     facts = live()
     view = platform_view(facts, edge_domain="shop.kstore.test", admin_dir="admin-kstore")
