@@ -183,7 +183,7 @@ def test_edge_serves_tls_for_the_domain_and_redirects_http(instance: dict[str, A
         _snapshot([first]), instance=instance["key"], state_dir=instance["state_dir"], ca=instance["ca"]
     )
     assert report["edge-test"]["state"] == "started", report
-    _, _, body = _wait_for(lambda: (r := _get(instance["ca"])) and r[0] == 200 and r)
+    body = _wait_for(lambda: (r := _get(instance["ca"])) and r[0] == 200 and r)[2]
     assert "task one" in body or "<title>one</title>" in body, body
 
     connection = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=10)
@@ -192,7 +192,7 @@ def test_edge_serves_tls_for_the_domain_and_redirects_http(instance: dict[str, A
     assert redirect.status == 301
     assert redirect.getheader("Location") == f"https://{DOMAIN}:{HTTPS_PORT}/en/?q=1"
 
-    cert, _ = instance["ca"].paths(f"edge-{instance['key']}-edge-test-443")
+    cert = instance["ca"].paths(f"edge-{instance['key']}-edge-test-443")[0]
     names = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", str(cert)],
                            capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert DOMAIN in names and "edge-test-1.eu-west-1.elb.amazonaws.com" in names, names
@@ -215,7 +215,7 @@ def test_a_target_change_reloads_without_a_restart(instance: dict[str, Any]) -> 
     )
     assert report["edge-test"]["state"] == "reloaded", report
     _wait_for(lambda: "two" in _get(instance["ca"])[2])
-    for _ in range(5):
+    for _attempt in range(5):
         assert "two" in _get(instance["ca"])[2]
     assert (inspect("container", container) or {})["State"]["StartedAt"] == started, "restarted, not reloaded"
     again = edge.reconcile(
@@ -229,7 +229,7 @@ def test_the_waf_rate_limit_answers_403_over_the_limit(instance: dict[str, Any])
     edge.reconcile(
         _snapshot([first], rate_limit=10), instance=instance["key"], state_dir=instance["state_dir"], ca=instance["ca"]
     )
-    statuses = [_get(instance["ca"], "/health")[0] for _ in range(30)]
+    statuses = [_get(instance["ca"], "/health")[0] for _attempt in range(30)]
     assert 403 in statuses, statuses
     blocked = statuses.index(403)
     # over the limit, every request is refused; before it, at most the limit passed (a few more may have reached the

@@ -41,7 +41,7 @@ def _png(width: int = 3, height: int = 2) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _row in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
@@ -83,7 +83,7 @@ def test_the_shop_answers_over_verified_tls_and_http_is_redirected(local_platfor
             f":{local_platform.env['KSTORE_EDGE_HTTPS_PORT']}/", f":{local_platform.env['KSTORE_EDGE_HTTP_PORT']}/"
         )
     )
-    status, headers, _ = fetch(http_url + "en/?q=1", ca)
+    status, headers = fetch(http_url + "en/?q=1", ca)[:2]
     assert (status, headers.get("location")) == (301, edge["shop_url"] + "en/?q=1"), (status, headers)
 
 
