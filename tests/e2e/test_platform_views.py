@@ -47,6 +47,7 @@ def live(local_platform: LocalPlatform) -> dict[str, Any]:
     repos = client("ecr").describe_repositories()["repositories"]
     dashboards = client("cloudwatch").list_dashboards(DashboardNamePrefix=PREFIX)["DashboardEntries"]
     return {
+        "edge_port": local_platform.env["KSTORE_EDGE_HTTPS_PORT"],  # the local edge's HTTPS port on loopback
         "vpc": vpc,
         "subnets": subnets,
         "nats": [n for n in nats if n["State"] not in ("deleted", "deleting", "failed")],
@@ -79,8 +80,8 @@ def _check_summary(summary: dict[str, Any], live: dict[str, Any]) -> None:
     assert summary["cluster"]["cluster_name"] == f"{PREFIX}-cluster"
     assert summary["service"]["service_name"] == live["service"]["serviceName"]
     assert summary["edge"]["dns_name"] == live["alb"]["DNSName"]
-    assert summary["edge"]["shop_url"] == "https://shop.kstore.test/"
-    assert summary["edge"]["back_office_url"] == "https://shop.kstore.test/admin-kstore/"
+    assert summary["edge"]["shop_url"] == f"https://shop.kstore.test:{live['edge_port']}/"
+    assert summary["edge"]["back_office_url"] == f"https://shop.kstore.test:{live['edge_port']}/admin-kstore/"
     assert [summary["observability"]["dashboard_name"]] == live["dashboards"]
     assert summary["audit"]["verdict"] in ("pass", "fail")
 
