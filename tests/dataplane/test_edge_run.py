@@ -22,6 +22,7 @@ from tools.dataplane import edge
 from tools.dataplane.ca import LocalCA
 from tools.dataplane.docker import docker, inspect, labelled, labels, vpc_network
 from tools.dataplane.stores import ensure_image
+from tools.edge_load import fetch
 
 HTTP_PORT, HTTPS_PORT = 18380, 18743
 DOMAIN = "shop.edge-test.kstore.test"
@@ -143,17 +144,9 @@ def _snapshot(targets: list[str], rate_limit: int | None = None) -> dict[str, An
 
 
 def _get(ca: LocalCA, path: str = "/", port: int = HTTPS_PORT) -> tuple[int, dict[str, str], str]:
-    """GET over TLS to the edge on loopback, verifying its certificate for DOMAIN against the local CA."""
-    context = ssl.create_default_context(cafile=str(ca.bundle))
-    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
-    tls = context.wrap_socket(raw, server_hostname=DOMAIN)
-    connection = http.client.HTTPConnection(DOMAIN, port, timeout=10)
-    connection.sock = tls
-    connection.request("GET", path, headers={"Host": f"{DOMAIN}:{port}"})
-    response = connection.getresponse()
-    body = response.read().decode(errors="replace")
-    connection.close()
-    return response.status, dict(response.getheaders()), body
+    """GET over TLS to the edge on loopback, verifying its certificate for DOMAIN against the local CA (the load
+    loop's own request, tools/edge_load.py)."""
+    return fetch(f"https://{DOMAIN}:{port}{path}", ca.bundle)
 
 
 def _wait_for(check: Any, seconds: float = 30) -> Any:

@@ -529,11 +529,9 @@ class Ecs:
             for task in [t for t in extra if t["arn"] not in self.draining] + leaving + fresh:
                 self._retire(task, service, state, report, f"Scaling activity initiated by (service {service['name']})")
             self._register_targets(service, current + old, report)
-        gone = {t["arn"] for t in state.get("tasks", []) if t["last_status"] == "STOPPED"} | {
-            t["arn"] for t in report["tasks"] if t["last_status"] == "STOPPED"
-        }
-        for arn in [a for a in self.draining if a in gone or a not in {t["arn"] for t in tasks}]:
-            self.draining.pop(arn, None)
+        # forget the draining of tasks that are no longer running (stopped this cycle or before)
+        live = {t["arn"] for t in tasks} - {t["arn"] for t in report["tasks"] if t["last_status"] == "STOPPED"}
+        self.draining = {arn: until for arn, until in self.draining.items() if arn in live}
 
 
 def container_ip(name: str) -> str:
