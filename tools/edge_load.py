@@ -6,7 +6,8 @@
 Each request is a new TLS connection to ``--address`` (loopback) with the URL's host name for SNI and Host, the
 certificate verified against the local CA. It stops by itself after ``--requests`` requests or ``--seconds``
 seconds, whichever comes first (or when ``stop`` is set, for callers that import ``run``). Prints requests,
-failures, p50/p99 latency and which versions answered (the stand-in's ``standin-prestashop <version>`` line).
+failures, p50/p99 latency, which versions answered (the stand-in's ``standin-prestashop <version>`` line) and
+which tasks (its ``served-by`` line: the container's host name).
 Loopback only. Keep ``--rate`` under the WAF's rate limit (edge_waf_rate_limit requests per 5 minutes per client).
 """
 
@@ -24,13 +25,23 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 VERSION_RE = re.compile(r"standin-prestashop (\S+)")
+SERVED_BY_RE = re.compile(r'id="served-by">([^<]+)<')
 
 
-def fetch(url: str, ca: Path, address: str = "127.0.0.1", timeout: float = 10) -> tuple[int, dict[str, str], str]:
-    """One GET over a new connection: (status, headers, body). TLS verified for the URL's host against ``ca``."""
+def fetch(
+    url: str,
+    ca: Path,
+    address: str = "127.0.0.1",
+    timeout: float = 10,
+    *,
+    form: dict[str, str] | None = None,
+    cookie: str = "",
+) -> tuple[int, dict[str, str], str]:
+    """One request over a new connection: (status, headers, body); a GET, or a POST of ``form`` (urlencoded), with
+    ``cookie`` as the Cookie header when given. TLS verified for the URL's host against ``ca``."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -41,7 +52,12 @@ def fetch(url: str, ca: Path, address: str = "127.0.0.1", timeout: float = 10) -
     connection.sock = raw
     try:
         path = parts.path or "/"
-        connection.request("GET", path + (f"?{parts.query}" if parts.query else ""), headers={"Host": parts.netloc})
+        headers = {"Host": parts.netloc, **({"Cookie": cookie} if cookie else {})}
+        body = urlencode(form).encode() if form is not None else None
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        target = path + (f"?{parts.query}" if parts.query else "")
+        connection.request("POST" if body is not None else "GET", target, body=body, headers=headers)
         response = connection.getresponse()
         return (
             response.status,
@@ -68,6 +84,7 @@ def run(
     lock = threading.Lock()
     latencies: list[float] = []
     versions: Counter[str] = Counter()
+    tasks: Counter[str] = Counter()
     failures: list[str] = []
     last_version = [""]
     started = time.monotonic()
@@ -93,6 +110,8 @@ def run(
                     match = VERSION_RE.search(body)
                     version = match.group(1) if match else "?"
                     versions[version] += 1
+                    served = SERVED_BY_RE.search(body)
+                    tasks[served.group(1) if served else "?"] += 1
                     last_version[0] = version
                 else:
                     failures.append(f"{time.monotonic() - started:.1f}s {reason}")
@@ -115,6 +134,7 @@ def run(
         "p50_ms": percentile(0.50),
         "p99_ms": percentile(0.99),
         "versions": dict(versions),
+        "tasks": dict(tasks),
         "last_version": last_version[0],
         "first_failures": failures[:10],
     }

@@ -260,7 +260,10 @@ def test_the_bridge_shows_databases_and_caches_with_what_the_data_plane_needs(wo
     assert db["parameters"]["require_secure_transport"] == "1"
     (cache,) = [c for c in state["cache_groups"] if c["id"] == "dp-redis"]
     assert cache["transit_encryption"] is True and cache["auth_token"] == "a" * 32
-    assert cache["vpc_id"] == vpc and cache["address"]
+    # the address the shop is given (DescribeReplicationGroups' primary endpoint) is the one the container answers on
+    (group,) = elasticache.describe_replication_groups(ReplicationGroupId="dp-redis")["ReplicationGroups"]
+    primary = group["NodeGroups"][0]["PrimaryEndpoint"]
+    assert cache["vpc_id"] == vpc and (cache["address"], cache["port"]) == (primary["Address"], primary["Port"])
 
 
 def test_an_unknown_access_point_stops_the_task_and_a_known_one_is_mounted_with_its_owner(

@@ -511,6 +511,21 @@ def test_sessions_go_to_redis_when_configured(build: Build) -> None:
     assert files.split(" ")[0] == "files"
 
 
+def test_a_cache_outage_does_not_put_the_auth_token_in_the_logs(build: Build, network: str, web_factory) -> None:
+    """PHP prints the session path, AUTH token included, when Redis does not answer: the log stream masks it."""
+    token = "Sup3rSecretT0ken-" + uuid.uuid4().hex
+    web = web_factory({"PS_REDIS_HOST": "no-such-cache", "PS_REDIS_AUTH": token, "PS_REDIS_TLS": "1"})
+    status = http_get(web.url + "/admin-kstore/")[0]
+    assert status == 500, "the stand-in back office needs its session store"
+    deadline, logs = time.monotonic() + 10, ""
+    while time.monotonic() < deadline and "auth=[redacted]" not in logs:
+        time.sleep(0.2)
+        result = docker("logs", web.name)
+        logs = result.stdout + result.stderr
+    assert "Failed to read session data" in logs and "auth=[redacted]" in logs, logs[-2000:]
+    assert token not in logs and "Sup3rSecret" not in logs
+
+
 # ---- verified TLS to the database (PS_DB_SSL, the CA bundles baked at build time) ----------------------------------
 
 DEEP_HEALTH_CLI = ["php", "-r", 'chdir("/var/www/health"); include "deep.php";']

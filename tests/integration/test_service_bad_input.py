@@ -39,6 +39,11 @@ CASES = {
         "service_log_retention_days",
         "got 10",
     ),
+    "health check more often than ECS allows": (
+        {"service_image": DIGEST, "service_health_check_interval": 2},
+        "service_health_check_interval",
+        "got 2",
+    ),
     "bad admin e-mail": ({"service_image": DIGEST, "service_admin_email": "admin"}, "service_admin_email", "'admin'"),
     "misspelled variable": (
         {"service_image": DIGEST, "service_desired_cout": 3},

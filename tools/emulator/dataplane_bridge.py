@@ -287,14 +287,18 @@ def _cache_groups(account: str, region: str, backend: Any) -> list[dict[str, Any
         subnet_ids = list(getattr(subnet_group, "subnet_ids", []) or []) if subnet_group else []
         if subnet_ids:
             vpc_id = _vpc_of_subnet(account, region, subnet_ids[0])
+        # the primary endpoint as DescribeReplicationGroups gives it (moto's model: snake_case keys)
         address = ""
         for node_group in getattr(group, "node_groups", None) or []:
-            primary = node_group.get("PrimaryEndpoint") if isinstance(node_group, dict) else None
-            if primary:
-                address = primary.get("Address", "")
-        address = address or getattr(group, "configuration_endpoint", {}) or ""
-        if isinstance(address, dict):
-            address = address.get("Address", "")
+            primary = (
+                (node_group.get("primary_endpoint") or node_group.get("PrimaryEndpoint") or {})
+                if isinstance(node_group, dict)
+                else {}
+            )
+            address = address or primary.get("address") or primary.get("Address") or ""
+        configuration = getattr(group, "configuration_endpoint", None) or {}
+        if not address and isinstance(configuration, dict):
+            address = configuration.get("address") or configuration.get("Address") or ""
         found.append(
             {
                 "id": group.replication_group_id,
