@@ -9,6 +9,7 @@ tools/base-image builds with debootstrap when it is missing.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import shutil
 import subprocess
@@ -352,7 +353,7 @@ def test_build_labels_user_port_healthcheck(build: Build) -> None:
     config = json.loads(docker("image", "inspect", IMAGE).stdout)[0]["Config"]
     assert config["User"] == "33:33"
     assert "8080/tcp" in config["ExposedPorts"]
-    assert config["Healthcheck"]["Test"][-1].endswith("/health")
+    assert config["Healthcheck"]["Test"][-1].endswith("/health/app")
     assert config["Labels"]["org.opencontainers.image.version"] == "9.0.1"
     assert config["Cmd"] == ["apache2-foreground"]
     assert "ps-install" not in json.dumps([config["Cmd"], config["Entrypoint"]])
@@ -399,10 +400,90 @@ def test_install_then_already_installed(build: Build, network: str, mariadb: str
     second = ps_install(network, shop_env(mariadb, database))
     assert second.returncode == 0, second.stdout + second.stderr
     assert "already installed" in second.stdout
-    assert sql(mariadb, "SELECT COUNT(*) FROM ps_configuration", database).stdout.strip() == "7"
+    assert sql(mariadb, "SELECT COUNT(*) FROM ps_configuration", database).stdout.strip() == "8"
+    # the installer could write .htaccess at the web root (uid 33 owns it): friendly URLs stay on
+    rewriting = sql(mariadb, "SELECT value FROM ps_configuration WHERE name = 'PS_REWRITING_SETTINGS'", database)
+    assert rewriting.stdout.strip() == "1"
     for run in (first, second):
         assert DB_PASSWORD not in run.stdout + run.stderr
         assert ADMIN_PASSWORD not in run.stdout + run.stderr
+
+
+def test_the_web_root_is_the_shop_users(build: Build) -> None:
+    """The installer and the back office write .htaccess and robots.txt at the top of the web root, as uid 33."""
+    probe = "touch robots.txt && echo '# x' >>.htaccess && stat -c %u:%g . .htaccess robots.txt"
+    result = docker("run", "--rm", IMAGE, "bash", "-c", probe, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["33:33"] * 3, result.stdout
+
+
+def _install_lock(database: str, prefix: str = "ps_") -> str:
+    return "kstore_ps_install_" + hashlib.sha256(f"{database}/{prefix}".encode()).hexdigest()[:16]
+
+
+def test_two_installs_at_once_install_once(build: Build, network: str, mariadb: str) -> None:
+    """Two deploys (or a retried task) at once: one installs, the other waits for the lock and finds it installed."""
+    database = new_database(mariadb)
+    command = ["docker", "run", "--rm", "--network", network, *env_args(shop_env(mariadb, database)), IMAGE]
+    runs = [
+        subprocess.Popen([*command, "ps-install"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _run in range(2)
+    ]
+    outputs = [(run.wait(timeout=180), *run.communicate()) for run in runs]
+    assert [code for code, _out, _err in outputs] == [0, 0], outputs
+    installed = [out for _code, out, _err in outputs if "ps-install: installed" in out]
+    waited = [out for _code, out, _err in outputs if "another install is running" in out]
+    assert len(installed) == 1 and len(waited) == 1, outputs
+    assert "already installed" in waited[0], outputs
+    assert tables(mariadb, database) == ["ps_configuration", "ps_employee", "ps_shop"]
+    assert sql(mariadb, "SELECT COUNT(*) FROM ps_employee", database).stdout.strip() == "1"
+    assert sql(mariadb, "SELECT COUNT(*) FROM ps_configuration", database).stdout.strip() == "8"
+
+
+def test_an_install_still_running_makes_another_exit_6(build: Build, network: str, mariadb: str) -> None:
+    database = new_database(mariadb)
+    client = ["mariadb", "-h127.0.0.1", "-uroot", f"-p{ROOT_PASSWORD}", "-N", "-B", "--unbuffered"]
+    hold = f"SELECT GET_LOCK('{_install_lock(database)}', 0); SELECT SLEEP(30);"
+    holder = subprocess.Popen(["docker", "exec", mariadb, *client, "-e", hold], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "1", "the test holds the lock"
+        result = ps_install(network, shop_env(mariadb, database, PS_INSTALL_LOCK_TIMEOUT="2"))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 6, result.stdout + result.stderr
+    assert "another install is running" in result.stderr
+    assert tables(mariadb, database) == []
+
+
+def test_passwords_are_on_no_command_line(build: Build, network: str, mariadb: str) -> None:
+    """The process list of the install container while the installer runs: no password, the quiet flags."""
+    database = new_database(mariadb)
+    name = f"pytest-install-{uuid.uuid4().hex[:8]}"
+    docker(
+        "run", "-d", "--name", name, "--network", network, *env_args(shop_env(mariadb, database)), IMAGE, "ps-install"
+    )
+    try:
+        seen, deadline = "", time.monotonic() + 60
+        while time.monotonic() < deadline and "index_cli.php" not in seen:
+            listing = docker("exec", name, "bash", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '", check=False)
+            seen = listing.stdout if listing.returncode == 0 else seen
+            time.sleep(0.1)
+        assert docker("wait", name).stdout.strip() == "0", docker("logs", name).stderr
+    finally:
+        docker("rm", "-f", name, check=False)
+    assert "index_cli.php" in seen and "--newsletter=0" in seen and "--send_email=0" in seen, seen
+    assert DB_PASSWORD not in seen and ADMIN_PASSWORD not in seen, seen
+    assert sql(mariadb, "SELECT COUNT(*) FROM ps_employee", database).stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("variable", ["PS_ADMIN_PASSWORD", "PS_DB_PASSWORD"])
+def test_a_password_the_installer_would_cut_short_is_refused(build: Build, network: str, variable: str) -> None:
+    """PrestaShop's installer ends an argument's value at '=' (and < > | `): such a password is refused up front."""
+    secret = "Abc=def-Sup3r"
+    result = ps_install(network, shop_env("unused", "shop", **{variable: secret}))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert variable in result.stderr and secret not in result.stdout + result.stderr
 
 
 def test_install_with_custom_prefix(build: Build, network: str, mariadb: str) -> None:
@@ -471,6 +552,62 @@ def test_web_serves_the_installed_shop(build: Build, network: str, mariadb: str,
     assert ":1F90 " in listening  # 8080
     for path in ("var/cache", "var/logs", "img", "upload", "download"):
         assert docker("exec", web.name, "test", "-w", f"/var/www/html/{path}", check=False).returncode == 0, path
+
+
+def test_the_container_health_check_needs_the_shops_bootstrap_not_the_database(
+    build: Build, network: str, web_factory
+) -> None:
+    """/health/app (the container's check) answers without a database (a database blip does not fail every task at
+    once) but fails when PrestaShop could not boot: here var/cache is not writable. Docker's "healthy" is printed."""
+    web = web_factory(shop_env("no-such-db-host", "shop"))
+    assert http_get(web.url + "/health/app")[:3:2] == (200, "ok\n")
+    assert http_get(web.url + "/health/deep")[0] == 503
+    started = json.loads(docker("inspect", web.name).stdout)[0]["State"]["StartedAt"]
+    deadline, health = time.monotonic() + 30, {}
+    while time.monotonic() < deadline and health.get("Status") != "healthy":
+        time.sleep(0.2)
+        health = json.loads(docker("inspect", web.name).stdout)[0]["State"]["Health"]
+    assert health["Status"] == "healthy", health
+    passed = datetime.datetime.fromisoformat(health["Log"][0]["End"][:26])
+    begun = datetime.datetime.fromisoformat(started[:26])
+    print(f"\nseconds from container start to Docker 'healthy': {(passed - begun).total_seconds():.2f}")
+    broken = f"pytest-web-{uuid.uuid4().hex[:8]}"
+    mount = "type=tmpfs,destination=/var/www/html/var/cache,tmpfs-mode=0555"
+    docker(
+        "run",
+        "-d",
+        "--name",
+        broken,
+        "--network",
+        network,
+        "--mount",
+        mount,
+        *env_args(shop_env("no-such-db-host", "shop")),
+        IMAGE,
+    )
+    try:
+        deadline, result = time.monotonic() + 15, None
+        while time.monotonic() < deadline:
+            result = docker("exec", broken, "curl", "-sS", "http://127.0.0.1:8080/health/app", check=False)
+            if result.returncode == 0 and result.stdout:
+                break
+            time.sleep(0.2)
+        assert result is not None and result.stdout.strip() == "var/cache is not writable", result
+        status = docker(
+            "exec",
+            broken,
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "http://127.0.0.1:8080/health",
+            check=False,
+        ).stdout
+        assert status == "200", "the load balancer's static check still answers"
+    finally:
+        docker("rm", "-f", broken, check=False)
 
 
 def test_web_never_installs_against_an_empty_database(build: Build, network: str, mariadb: str, web_factory) -> None:

@@ -1,8 +1,9 @@
 <?php
 // ps-install: the one explicit, idempotent PrestaShop install step of the golden image (the one-off ECS task).
-// Exit codes: 0 installed / already installed, 2 configuration missing, 3 database unreachable within
-// PS_DB_WAIT_TIMEOUT, 4 installer failed, 5 partial install found (left untouched). Never prints passwords and
-// never clears a database (--db_clear=0 --db_create=0 always).
+// Exit codes: 0 installed / already installed, 2 configuration missing or invalid, 3 database unreachable within
+// PS_DB_WAIT_TIMEOUT, 4 installer failed, 5 partial install found (left untouched), 6 another install still running
+// after PS_INSTALL_LOCK_TIMEOUT. Never prints passwords, never puts them on a command line, and never clears a
+// database (--db_clear=0 --db_create=0 always). One install at a time per database: a named lock in the database.
 declare(strict_types=1);
 
 const ROOT = '/var/www/html';
@@ -49,6 +50,18 @@ if (!ctype_digit($timeout)) {
 if (!preg_match('/^[A-Za-z0-9_]{1,32}$/', $prefix)) {
     fail(2, "configuration invalid: PS_DB_PREFIX must match ^[A-Za-z0-9_]{1,32}$");
 }
+$lockTimeout = env('PS_INSTALL_LOCK_TIMEOUT', '900');
+if (!ctype_digit($lockTimeout)) {
+    fail(2, "configuration invalid: PS_INSTALL_LOCK_TIMEOUT must be a number of seconds");
+}
+// PrestaShop's installer reads --name=value arguments whose value ends at the first of these characters: a password
+// holding one would be cut short without a word (the shop's admin password would not be the secret's).
+foreach (['PS_DB_PASSWORD', 'PS_ADMIN_PASSWORD'] as $secretName) {
+    if (strpbrk(env($secretName), '=<>|`') !== false) {
+        fail(2, "configuration invalid: $secretName contains one of = < > | ` which PrestaShop's installer cuts "
+            . 'passwords at; generate it without them');
+    }
+}
 // Verified TLS to the database when PS_DB_SSL=1 (the installer it runs inherits the environment and connects
 // through the image's DbPDO override, the same options).
 try {
@@ -83,7 +96,22 @@ if ($pdo === null) {
 }
 say("database $host:$port/$name reachable" . ($tls === [] ? '' : ' (TLS, server certificate verified)'));
 
-// 2. Already installed? Partial install?
+// 2. One installer at a time: a named lock held by this connection for the whole install (the server frees it if
+// this process dies). A second installer waits for the first, then finds the shop installed.
+$lockName = 'kstore_ps_install_' . substr(hash('sha256', $name . '/' . $prefix), 0, 16);
+$waitedFrom = microtime(true);
+$got = $pdo->query("SELECT GET_LOCK('$lockName', 0)")->fetchColumn();
+if ((string) $got !== '1') {
+    say("another install is running on $name (lock $lockName); waiting up to {$lockTimeout}s");
+    $stmt = $pdo->prepare('SELECT GET_LOCK(?, ?)');
+    $stmt->execute([$lockName, (int) $lockTimeout]);
+    if ((string) $stmt->fetchColumn() !== '1') {
+        fail(6, "another install is running on $name: the lock $lockName was not free within {$lockTimeout}s");
+    }
+    say(sprintf('the other install ended after %.0fs of waiting', microtime(true) - $waitedFrom));
+}
+
+// 3. Already installed? Partial install?
 $like = str_replace(['\\', '_', '%'], ['\\\\', '\\_', '\\%'], $prefix) . '%';
 $stmt = $pdo->prepare('SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_name LIKE ?');
 $stmt->execute([$name, $like]);
@@ -101,21 +129,20 @@ if ($tables !== []) {
     fail(5, 'partial install found: ' . count($tables) . " tables with prefix $prefix in $name but no "
         . "{$prefix}configuration row PS_VERSION_DB/PS_SHOP_DOMAIN; refusing to touch it (restore or clean it by hand)");
 }
-$pdo = null;
 
-// 3. Run the installer (never clears or creates the database). It rewrites parameters.php with literal values:
-// the baked, environment-reading file is put back afterwards.
+// 4. Run the installer (never clears or creates the database; no newsletter subscription, no e-mail: unattended).
+// The passwords are not on its command line (visible in the process list): ps-install-run.php adds them to the
+// installer's arguments from the environment, inside the process. The installer rewrites parameters.php with
+// literal values: the baked, environment-reading file is put back afterwards. $pdo keeps the lock meanwhile.
 $args = [
-    PHP_BINARY, ROOT . '/install/index_cli.php',
-    '--db_clear=0', '--db_create=0',
+    PHP_BINARY, '/usr/local/lib/kstore/ps-install-run.php', ROOT . '/install/index_cli.php',
+    '--db_clear=0', '--db_create=0', '--newsletter=0', '--send_email=0',
     '--domain=' . env('PS_DOMAIN'),
     '--db_server=' . $host . ':' . $port,
     '--db_name=' . $name,
     '--db_user=' . env('PS_DB_USER'),
-    '--db_password=' . env('PS_DB_PASSWORD'),
     '--prefix=' . $prefix,
     '--email=' . env('PS_ADMIN_EMAIL'),
-    '--password=' . env('PS_ADMIN_PASSWORD'),
     '--language=' . env('PS_LANGUAGE', 'en'),
     '--country=' . env('PS_COUNTRY', 'gb'),
     '--name=' . env('PS_SHOP_NAME'),
@@ -138,5 +165,6 @@ if (is_file(BAKED_PARAMETERS) && @copy(BAKED_PARAMETERS, PARAMETERS) === false) 
 if ($status !== 0) {
     fail(4, "installer failed (exit $status)");
 }
+$pdo->query("SELECT RELEASE_LOCK('$lockName')");
 say('installed');
 exit(0);
