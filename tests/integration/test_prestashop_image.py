@@ -358,7 +358,9 @@ def test_build_labels_user_port_healthcheck(build: Build) -> None:
     assert config["Cmd"] == ["apache2-foreground"]
     assert "ps-install" not in json.dumps([config["Cmd"], config["Entrypoint"]])
     listing = docker("run", "--rm", IMAGE, "ls", "/var/www/html").stdout.split()
-    assert "admin-kstore" in listing and "admin" not in listing and "install" in listing
+    assert "admin-kstore" in listing and "admin" not in listing and "install" not in listing
+    installer = docker("run", "--rm", IMAGE, "ls", "/usr/local/share/prestashop/install").stdout.split()
+    assert "index_cli.php" in installer, "the installer is in the image, outside the web root"
 
 
 def test_build_fails_on_checksum_mismatch(build: Build) -> None:
@@ -380,7 +382,7 @@ def test_build_accepts_the_9x_folder_layout(build: Build) -> None:
     tag = f"{IMAGE}-layout9"
     docker("build", "-t", tag, *build_args("release/standin9.zip", sha256), str(build.context))
     try:
-        out = docker("run", "--rm", tag, "ls", "/var/www/html/install").stdout
+        out = docker("run", "--rm", tag, "ls", "/usr/local/share/prestashop/install").stdout
         assert "index_cli.php" in out
     finally:
         docker("image", "rm", "-f", tag, check=False)
@@ -552,6 +554,19 @@ def test_web_serves_the_installed_shop(build: Build, network: str, mariadb: str,
     assert ":1F90 " in listening  # 8080
     for path in ("var/cache", "var/logs", "img", "upload", "download"):
         assert docker("exec", web.name, "test", "-w", f"/var/www/html/{path}", check=False).returncode == 0, path
+
+    # the back office shows its login form: no install folder in the web root (AdminLoginController's rule) ...
+    status, _headers, body = http_get(web.url + "/admin-kstore/")
+    assert status == 200 and 'id="login_form"' in body and "wrong_install_name" not in body, body[:500]
+    # ... not even after an install run inside the web container: ps-install removes the installer it put there
+    admin = {"PS_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    again = docker("exec", *env_args(admin), web.name, "ps-install", check=False)
+    assert again.returncode == 0 and "already installed" in again.stdout, again.stdout + again.stderr
+    fresh = new_database(mariadb)
+    inside = docker("exec", *env_args({**admin, "PS_DB_NAME": fresh}), web.name, "ps-install", check=False)
+    assert inside.returncode == 0 and "ps-install: installed" in inside.stdout, inside.stdout + inside.stderr
+    assert docker("exec", web.name, "test", "-e", "/var/www/html/install", check=False).returncode == 1
+    assert 'id="login_form"' in http_get(web.url + "/admin-kstore/")[2]
 
 
 def test_the_container_health_check_needs_the_shops_bootstrap_not_the_database(

@@ -9,6 +9,10 @@ declare(strict_types=1);
 const ROOT = '/var/www/html';
 const PARAMETERS = ROOT . '/app/config/parameters.php';
 const BAKED_PARAMETERS = '/etc/prestashop/parameters.php';
+// The installer lives outside the web root (PrestaShop's back office shows no login form while <root>/install
+// exists); it is put in place for the time of an install only, in the one-off container that runs it.
+const INSTALLER_SOURCE = '/usr/local/share/prestashop/install';
+const INSTALLER = ROOT . '/install';
 
 require_once '/usr/local/lib/kstore/db-tls.php';
 
@@ -130,7 +134,29 @@ if ($tables !== []) {
         . "{$prefix}configuration row PS_VERSION_DB/PS_SHOP_DOMAIN; refusing to touch it (restore or clean it by hand)");
 }
 
-// 4. Run the installer (never clears or creates the database; no newsletter subscription, no e-mail: unattended).
+// 4. Put the installer in place (removed again however this process ends).
+function run_quietly(array $command): bool
+{
+    $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'],
+        2 => ['file', '/dev/null', 'w']], $pipes);
+    return is_resource($process) && proc_close($process) === 0;
+}
+if (!is_dir(INSTALLER)) {
+    if (!is_file(INSTALLER_SOURCE . '/index_cli.php')) {
+        fail(4, 'installer failed: the image has no installer at ' . INSTALLER_SOURCE);
+    }
+    if (!run_quietly(['cp', '-R', INSTALLER_SOURCE, INSTALLER])) {
+        run_quietly(['rm', '-rf', INSTALLER]);
+        fail(4, 'installer failed: cannot copy the installer to ' . INSTALLER . ' (is the web root writable?)');
+    }
+    register_shutdown_function(static function (): void {
+        if (!run_quietly(['rm', '-rf', INSTALLER])) {
+            fwrite(STDERR, 'ps-install: WARNING could not remove ' . INSTALLER . "\n");
+        }
+    });
+}
+
+// 5. Run the installer (never clears or creates the database; no newsletter subscription, no e-mail: unattended).
 // The passwords are not on its command line (visible in the process list): ps-install-run.php adds them to the
 // installer's arguments from the environment, inside the process. The installer rewrites parameters.php with
 // literal values: the baked, environment-reading file is put back afterwards. $pdo keeps the lock meanwhile.
