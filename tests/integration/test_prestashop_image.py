@@ -678,6 +678,37 @@ def test_a_cache_outage_does_not_put_the_auth_token_in_the_logs(build: Build, ne
     assert token not in logs and "Sup3rSecret" not in logs
 
 
+@pytest.mark.parametrize("trusted", [True, False], ids=["baked CA", "other CA"])
+def test_redis_sessions_over_tls_verify_the_servers_certificate(
+    build: Build, network: str, test_ca: Ca, tmp_path: Path, web_factory, trusted: bool
+) -> None:
+    """PS_REDIS_TLS=1: the session store's certificate must chain to a CA baked into the image (the system trust
+    store, golden_image_ca_bundles). The server is openssl's s_server (a TLS endpoint that speaks no Redis): with a
+    certificate from the baked CA the handshake passes and the session fails later; from another CA it is refused."""
+    name = f"pytest-tls-{uuid.uuid4().hex[:8]}"
+    files = (test_ca if trusted else Ca.new("some other CA")).server_files(name, tmp_path / "tls")
+    server = [
+        "openssl",
+        "s_server",
+        "-quiet",
+        "-accept",
+        "6379",
+        "-cert",
+        "/tls/server.pem",
+        "-key",
+        "/tls/server-key.pem",
+    ]
+    docker("run", "-d", "--name", name, "--network", network, "-v", f"{files}:/tls:ro", IMAGE, *server)
+    try:
+        web = web_factory({"PS_REDIS_HOST": name, "PS_REDIS_TLS": "1", "PS_REDIS_AUTH": "t0ken-" + name})
+        assert http_get(web.url + "/admin-kstore/")[0] == 500, "s_server is not a session store"
+        logs = docker("logs", web.name)
+        refused = "certificate verify failed" in logs.stdout + logs.stderr
+        assert refused is not trusted, logs.stderr[-2000:]
+    finally:
+        docker("rm", "-f", name, check=False)
+
+
 # ---- verified TLS to the database (PS_DB_SSL, the CA bundles baked at build time) ----------------------------------
 
 DEEP_HEALTH_CLI = ["php", "-r", 'chdir("/var/www/health"); include "deep.php";']
