@@ -1,10 +1,12 @@
 """Benchmark of the golden PrestaShop image (files/prestashop/) with the TEST FIXTURE stand-in release.
 
 Prints: image size, cold build time (--no-cache, base image present), rebuild time with a warm cache after a
-config-only change (rootfs/etc/prestashop/php.ini), seconds from ``docker run`` to ``/health`` 200 (median of
-5), whether any installer ran at start against an empty database, and requests/s of a short load on ``/`` (the
-stand-in page) and ``/health``. Needs a Docker engine; builds debian:bookworm-slim with tools/base-image when
-it is missing.
+config-only change (rootfs/etc/prestashop/php.ini); then, each the median of ``--runs``: seconds from ``docker run``
+to ``/health`` 200 and to Docker's "healthy" (the container check, ``/health/app``) on an empty database, whether
+any installer ran at start against it, ``ps-install`` on an empty database and again on the installed one, and
+seconds from ``docker run`` to the first page (``/``) 200 on the installed shop; and requests/s of a short load on
+``/`` (the stand-in page) and ``/health``. Needs a Docker engine; builds debian:bookworm-slim with tools/base-image
+when it is missing.
 
     python tools/bench_image.py [--runs 5] [--load-seconds 5] [--concurrency 8]
 """
@@ -65,20 +67,43 @@ def timed_build(context: Path, sha256: str, *extra: str) -> tuple[float, int, in
     return time.monotonic() - started, steps, output.count("Using cache")
 
 
-def health_seconds(network: str, env: dict[str, str]) -> tuple[float, str]:
-    """Seconds from `docker run` to the first /health 200; returns (seconds, container name)."""
+def _published_port(name: str) -> str:
+    return docker("port", name, "8080/tcp").stdout.split(":")[-1].strip()
+
+
+def _answers(port: str, path: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def start_seconds(network: str, env: dict[str, str], path: str = "/health") -> tuple[float, float, str]:
+    """Seconds from `docker run` to the first 200 on ``path`` and to Docker's "healthy"; and the container name."""
     name = f"bench-web-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
     docker("run", "-d", "--name", name, "--network", network, "-p", "127.0.0.1::8080", *env_args(env), IMAGE)
-    port = docker("port", name, "8080/tcp").stdout.split(":")[-1].strip()
-    while time.monotonic() - started < 30:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                if response.status == 200:
-                    return time.monotonic() - started, name
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"{name}: /health not 200 within 30s")
+    port = _published_port(name)
+    answered = 0.0
+    while time.monotonic() - started < 60:
+        if not answered and _answers(port, path):
+            answered = time.monotonic() - started
+        state = json.loads(docker("inspect", name).stdout)[0]["State"]
+        if answered and state.get("Health", {}).get("Status") == "healthy":
+            return answered, time.monotonic() - started, name
+        time.sleep(0.05)
+    sys.exit(f"{name}: {path} 200 and Docker 'healthy' not reached within 60s")
+
+
+def timed_install(network: str, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.monotonic()
+    result = docker("run", "--rm", "--network", network, *env_args(env), IMAGE, "ps-install", check=False)
+    return time.monotonic() - started, result
+
+
+def median(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f})"
 
 
 def load(port: str, path: str, seconds: float, concurrency: int) -> tuple[float, int]:
@@ -171,17 +196,33 @@ def main() -> int:
                     sys.exit("MariaDB did not come up")
                 time.sleep(1)
             env = {"PS_DB_HOST": db, **SHOP_ENV}
-            timings = []
+            health, healthy = [], []
             for _run in range(options.runs):
-                seconds, name = health_seconds(network, env)
+                seconds, to_healthy, name = start_seconds(network, env)
                 started.append(name)
-                timings.append(seconds)
+                health.append(seconds)
+                healthy.append(to_healthy)
             time.sleep(2)
             logs = "".join(docker("logs", name).stdout + docker("logs", name).stderr for name in started)
             no_installer = db_tables(db) == 0 and "index_cli" not in logs and "Installation successful" not in logs
 
-            install = docker("run", "--rm", "--network", network, *env_args(env), IMAGE, "ps-install", check=False)
-            port = docker("port", started[-1], "8080/tcp").stdout.split(":")[-1].strip()
+            first, again, failed = [], [], []
+            for run in range(options.runs):
+                database = "shop" if run == 0 else f"shop{run}"
+                if run:
+                    grant = f"CREATE DATABASE {database}; GRANT ALL ON {database}.* TO 'shop'@'%';"
+                    docker("exec", db, "mariadb", "-h127.0.0.1", "-uroot", "-pbench-root", "-e", grant)
+                for into, label in ((first, "installed"), (again, "already installed")):
+                    seconds, result = timed_install(network, {**env, "PS_DB_NAME": database})
+                    into.append(seconds)
+                    if result.returncode != 0 or f"ps-install: {label}" not in result.stdout:
+                        failed.append(f"{database}: exit {result.returncode} ({label} expected)")
+            page = []
+            for _run in range(options.runs):
+                seconds, _to_healthy, name = start_seconds(network, env, "/")
+                started.append(name)
+                page.append(seconds)
+            port = _published_port(started[-1])
             page_rps, page_errors = load(port, "/", options.load_seconds, options.concurrency)
             health_rps, health_errors = load(port, "/health", options.load_seconds, options.concurrency)
         finally:
@@ -194,17 +235,19 @@ def main() -> int:
     print(f"cold build (--no-cache):             {cold:.1f} s")
     print(f"rebuild, nothing changed:            {primed:.1f} s")
     print(f"rebuild after a config-only change:  {warm:.1f} s ({steps - cached} of {steps} steps rebuilt)")
-    print(
-        f"docker run -> /health 200 (median of {options.runs}): {statistics.median(timings):.2f} s "
-        f"(min {min(timings):.2f}, max {max(timings):.2f})"
-    )
+    print(f"docker run -> /health 200 (median of {options.runs}):          {median(health)}")
+    print(f"docker run -> Docker 'healthy' (median of {options.runs}):    {median(healthy)}")
     print(f"no installer at start (empty DB untouched, no installer in logs): {'yes' if no_installer else 'NO'}")
-    print(f"ps-install afterwards: exit {install.returncode}")
+    print(f"ps-install, empty database (median of {options.runs}):       {median(first)}")
+    print(f"ps-install, installed shop (median of {options.runs}):       {median(again)}")
+    print(f"docker run -> first page 200 (median of {options.runs}):     {median(page)}")
+    for line in failed:
+        print(f"ps-install FAILED: {line}")
     print(
         f"load {options.concurrency} conns x {options.load_seconds:.0f}s: / {page_rps:.0f} req/s "
         f"({page_errors} errors), /health {health_rps:.0f} req/s ({health_errors} errors)"
     )
-    return 0 if no_installer and install.returncode == 0 else 1
+    return 0 if no_installer and not failed else 1
 
 
 if __name__ == "__main__":
