@@ -488,6 +488,26 @@ def test_a_password_the_installer_would_cut_short_is_refused(build: Build, netwo
     assert variable in result.stderr and secret not in result.stdout + result.stderr
 
 
+def test_a_database_at_a_newer_prestashop_is_refused_and_an_older_one_reported(
+    build: Build, network: str, mariadb: str
+) -> None:
+    """The image is 9.0.1: a database at 9.1.0 (a newer PrestaShop ran on it) is a downgrade, refused with exit 7
+    before anything changes; a database at 8.2.0 is reported as not upgraded (the upgrade step is not built)."""
+    database = new_database(mariadb)
+    assert ps_install(network, shop_env(mariadb, database)).returncode == 0
+    version = "UPDATE ps_configuration SET value = '%s' WHERE name = 'PS_VERSION_DB'"
+    sql(mariadb, version % "9.1.0", database)
+    before = sql(mariadb, "CHECKSUM TABLE ps_configuration, ps_employee, ps_shop", database).stdout
+    newer = ps_install(network, shop_env(mariadb, database))
+    assert newer.returncode == 7, newer.stdout + newer.stderr
+    assert "downgrade refused" in newer.stderr and "9.1.0" in newer.stderr and "9.0.1" in newer.stderr
+    assert sql(mariadb, "CHECKSUM TABLE ps_configuration, ps_employee, ps_shop", database).stdout == before
+    sql(mariadb, version % "8.2.0", database)
+    older = ps_install(network, shop_env(mariadb, database))
+    assert older.returncode == 0, older.stdout + older.stderr
+    assert "NOT upgraded" in older.stdout and "already installed" in older.stdout
+
+
 def test_install_with_custom_prefix(build: Build, network: str, mariadb: str) -> None:
     database = new_database(mariadb)
     result = ps_install(network, shop_env(mariadb, database, PS_DB_PREFIX="ks_"))

@@ -2,8 +2,9 @@
 // ps-install: the one explicit, idempotent PrestaShop install step of the golden image (the one-off ECS task).
 // Exit codes: 0 installed / already installed, 2 configuration missing or invalid, 3 database unreachable within
 // PS_DB_WAIT_TIMEOUT, 4 installer failed, 5 partial install found (left untouched), 6 another install still running
-// after PS_INSTALL_LOCK_TIMEOUT. Never prints passwords, never puts them on a command line, and never clears a
-// database (--db_clear=0 --db_create=0 always). One install at a time per database: a named lock in the database.
+// after PS_INSTALL_LOCK_TIMEOUT, 7 downgrade refused (the database is at a newer PrestaShop than the image). Never
+// prints passwords, never puts them on a command line, and never clears a database (--db_clear=0 --db_create=0
+// always). One install at a time per database: a named lock in the database.
 declare(strict_types=1);
 
 const ROOT = '/var/www/html';
@@ -127,7 +128,23 @@ if ($tables !== []) {
         $configured = (int) $row->fetchColumn() > 0;
     }
     if ($configured) {
-        say("already installed (" . count($tables) . " $prefix tables in $name); nothing to do");
+        // The database's PrestaShop version against this image's: never run an older PrestaShop on a newer schema.
+        $imageVersion = trim((string) @file_get_contents('/etc/prestashop/version'));
+        $stmt = $pdo->query("SELECT value FROM `{$prefix}configuration` WHERE name = 'PS_VERSION_DB' LIMIT 1");
+        $dbVersion = trim((string) $stmt->fetchColumn());
+        $numeric = static fn (string $version): string => (string) preg_replace('/[-+].*$/s', '', $version);
+        $order = ($dbVersion === '' || $imageVersion === '') ? 0
+            : version_compare($numeric($dbVersion), $numeric($imageVersion));
+        if ($order > 0) {
+            fail(7, "downgrade refused: the database is at PrestaShop $dbVersion and this image is $imageVersion; "
+                . 'nothing was changed (deploy $dbVersion or later, or restore a backup taken before the upgrade)');
+        }
+        if ($order < 0) {
+            say("WARNING the database is at PrestaShop $dbVersion and this image is $imageVersion: its schema is NOT "
+                . 'upgraded (the upgrade step is not built yet)');
+        }
+        say("already installed (" . count($tables) . " $prefix tables in $name"
+            . ($dbVersion === '' ? '' : ", PrestaShop $dbVersion") . '); nothing to do');
         exit(0);
     }
     fail(5, 'partial install found: ' . count($tables) . " tables with prefix $prefix in $name but no "
