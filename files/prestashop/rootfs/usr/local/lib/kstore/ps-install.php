@@ -137,7 +137,7 @@ if ($tables !== []) {
             : version_compare($numeric($dbVersion), $numeric($imageVersion));
         if ($order > 0) {
             fail(7, "downgrade refused: the database is at PrestaShop $dbVersion and this image is $imageVersion; "
-                . 'nothing was changed (deploy $dbVersion or later, or restore a backup taken before the upgrade)');
+                . "nothing was changed (deploy $dbVersion or later, or restore a backup taken before the upgrade)");
         }
         if ($order < 0) {
             say("WARNING the database is at PrestaShop $dbVersion and this image is $imageVersion: its schema is NOT "
