@@ -11,6 +11,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.kstore.platform.plugins.module_utils.cidrs import reaches_internet
 
 DOCUMENTATION = r"""
 name: audit_controls
@@ -66,7 +67,6 @@ _value:
       detail: no ElastiCache replication group of shop-prod (cache tier not built or switched off)
 """
 
-WORLD = ("0.0.0.0/0", "::/0")
 ADMIN_PORTS = (22, 3389)
 # ELB security policies that allow nothing below TLS 1.2 (ELBSecurityPolicy-TLS13-*, -TLS-1-2-*, -FS-1-2-*).
 TLS12_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-|TLS-1-2-|FS-1-2-)")
@@ -400,8 +400,14 @@ class Audit:
             return
         for group in groups:
             name = f"{group.get('group_name')} ({group.get('group_id')})"
-            world = [p for p in group.get("ip_permissions") or [] if _world(p)]
-            admin = sorted({port for p in world for port in ADMIN_PORTS if _covers(p, port)})
+            permissions = group.get("ip_permissions") or []
+            # the internet however it is cut: a /0, or pieces (0.0.0.0/1 + 128.0.0.0/1) in one rule or several
+            world = [p for p in permissions if _cidrs(p)] if reaches_internet(_all_cidrs(permissions)) else []
+            admin = sorted(
+                port
+                for port in ADMIN_PORTS
+                if reaches_internet(_all_cidrs([p for p in permissions if _covers(p, port)]))
+            )
             self.add(
                 "sg_no_admin_ports",
                 name,
@@ -690,10 +696,14 @@ def _tls_policy(lb: dict) -> tuple[bool, str]:
     return True, ", ".join(sorted({listener.get("ssl_policy", "") for listener in https}))
 
 
-def _world(permission: dict) -> bool:
+def _cidrs(permission: dict) -> list[str]:
     v4 = [r.get("cidr_ip") for r in permission.get("ip_ranges") or []]
     v6 = [r.get("cidr_ipv6") for r in permission.get("ipv6_ranges") or []]
-    return any(c in WORLD for c in v4 + v6)
+    return [c for c in v4 + v6 if c]
+
+
+def _all_cidrs(permissions: list[dict]) -> list[str]:
+    return [cidr for permission in permissions for cidr in _cidrs(permission)]
 
 
 def _covers(permission: dict, port: int) -> bool:

@@ -35,6 +35,14 @@ CASES = {
         "security_extra_rules[0]",
         "opens port 3389 on the alb group",
     ),
+    "the internet cut in two halves on the app group": (
+        rules(
+            {"group": "app", "ports": [9100], "cidr_ip": ["0.0.0.0/1"]},
+            {"group": "app", "ports": [9100], "cidr_ip": ["128.0.0.0/1"]},
+        ),
+        "security_extra_rules: the app group's CIDRs together reach",
+        "that is the internet",
+    ),
     "extra rule opening app to 0.0.0.0/0": (
         rules({"group": "app", "ports": [9100], "cidr_ip": ["0.0.0.0/0"]}),
         "security_extra_rules[0]",

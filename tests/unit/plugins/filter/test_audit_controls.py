@@ -269,6 +269,14 @@ def _open_port(port: int, cidr: str = "0.0.0.0/0") -> Callable[[dict[str, Any]],
     return mutate
 
 
+def _halves(port: int) -> Callable[[dict[str, Any]], None]:
+    def mutate(facts: dict[str, Any]) -> None:
+        for cidr in ("0.0.0.0/1", "128.0.0.0/1"):
+            _open_port(port, cidr)(facts)
+
+    return mutate
+
+
 BREACHES: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     ("rds_encrypted", "shop-prod-db", _set("rds_instances.0.storage_encrypted", False), "NOT encrypted"),
     ("rds_not_public", "shop-prod-db", _set("rds_instances.0.publicly_accessible", True), "publicly accessible"),
@@ -378,6 +386,9 @@ BREACHES: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
         "22",
     ),
     ("sg_world_only_alb", "shop-prod-app (sg-b)", _open_port(8080), "tcp/8080"),
+    # the internet cut in two halves, in two rules (issue 16, point 11): still the internet
+    ("sg_world_only_alb", "shop-prod-app (sg-b)", _halves(8080), "tcp/8080"),
+    ("sg_no_admin_ports", "shop-prod-app (sg-b)", _halves(22), "22"),
     (
         "alb_http_redirect",
         "shop-prod-alb",
