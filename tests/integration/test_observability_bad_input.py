@@ -31,6 +31,10 @@ CASES = {
     ),
     "unknown RDS log": ({"observability_rds_log_exports": ["error", "slow"]}, "observability_rds_log_exports may hold"),
     "unknown state": ({"observability_state": "gone"}, "observability_state"),
+    "no alarm e-mail outside the local platform": (
+        {"platform_env": "prod", "observability_alarm_emails": []},
+        "observability_alarm_emails is empty: on 'prod' the alarms would reach nobody",
+    ),
 }
 
 
