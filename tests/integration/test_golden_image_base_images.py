@@ -75,3 +75,13 @@ def test_present_base_images_change_nothing(run_playbook) -> None:
 def test_unknown_mode_is_refused(assert_rejected, run_playbook) -> None:
     result = run_playbook("playbooks/preflight.yml", {"golden_image_base_images": "download"})
     assert_rejected(result, "golden_image_base_images", "download")
+
+
+def test_site_stops_before_any_aws_call_on_a_misspelled_tier_prefix(assert_rejected, run_playbook) -> None:
+    """Issue 17: the roles only see variables with their own prefix; databse_… and netwrok_… are read by nobody."""
+    result = run_playbook("playbooks/site.yml", {"databse_instance_class": "db.t4g.micro", "netwrok_az_count": 3})
+    assert_rejected(
+        result,
+        "databse_instance_class, netwrok_az_count would be read by no tier (a misspelled prefix)",
+        "did you mean database_instance_class, network_az_count?",
+    )
