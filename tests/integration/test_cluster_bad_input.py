@@ -12,6 +12,11 @@ import pytest
 PLAYBOOK = "playbooks/cluster.yml"
 
 CASES = {
+    "refresh keeping more than the whole group": (
+        {"cluster_instance_refresh_min_healthy_percentage": 150},
+        "cluster_instance_refresh_min_healthy_percentage must be 0-100",
+        "got 150",
+    ),
     "misspelled variable": ({"cluster_instance_typ": "t3.small"}, "Unknown variable(s) cluster_instance_typ", ""),
     "desired above max": (
         {"cluster_desired_capacity": 9, "cluster_max_size": 8},

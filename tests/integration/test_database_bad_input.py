@@ -21,6 +21,10 @@ PLAY = [
 ]
 
 CASES = {
+    "backup window inside the maintenance window": (
+        {"database_backup_window": "02:30-03:00", "database_maintenance_window": "sun:02:00-sun:03:00"},
+        "database_backup_window '02:30-03:00' overlaps database_maintenance_window",
+    ),
     "engine version of MySQL": (
         {"database_engine_version": "8.0.35"},
         "database_engine_version must be a MariaDB version RDS offers",

@@ -13,6 +13,11 @@ import pytest
 PLAYBOOK = "playbooks/network.yml"
 
 CASES = {
+    "the same AZ twice": (
+        {"network_azs": ["eu-west-1a", "eu-west-1a"]},
+        "network_azs must name different zones of eu-west-1",
+    ),
+    "an AZ of another region": ({"network_azs": ["eu-west-1a", "us-east-1b"]}, "got eu-west-1a, us-east-1b"),
     "vpc cidr not a CIDR": ({"network_vpc_cidr": "banana"}, "network_vpc_cidr: 'banana' is not an IPv4 CIDR"),
     "vpc cidr prefix /33": ({"network_vpc_cidr": "10.20.0.0/33"}, "network_vpc_cidr"),
     "vpc cidr with host bits": ({"network_vpc_cidr": "10.20.0.1/16"}, "network_vpc_cidr"),

@@ -21,6 +21,7 @@ PLAYBOOK = [
 ]
 
 CASES = {
+    "negative POSIX uid": ({"storage_efs_posix_uid": -1}, "storage_efs_posix_uid must be a POSIX id"),
     "misspelled variable": ({"storage_delete_bucket": True}, "Unknown variable(s) storage_delete_bucket"),
     "relative access point path": (
         {"storage_efs_access_points": [{"name": "img", "path": "prestashop/img"}]},
