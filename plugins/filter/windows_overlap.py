@@ -41,7 +41,8 @@ _value:
 """
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY, WEEK = 1440, 7 * 1440
+DAY = 1440
+WEEK = 7 * DAY
 DAILY = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 WEEKLY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun):(\d\d):(\d\d)-(mon|tue|wed|thu|fri|sat|sun):(\d\d):(\d\d)$")
 
