@@ -12,6 +12,11 @@ import pytest
 PLAYBOOK = "playbooks/cluster.yml"
 
 CASES = {
+    "malformed key ARN": (
+        {"cluster_kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/not-a-key-id"},
+        "cluster_kms_key_arn must be empty or a key ARN",
+        "key/not-a-key-id",
+    ),
     "refresh keeping more than the whole group": (
         {"cluster_instance_refresh_min_healthy_percentage": 150},
         "cluster_instance_refresh_min_healthy_percentage must be 0-100",

@@ -21,6 +21,10 @@ PLAY = [
 ]
 
 CASES = {
+    "key ARN with a short account": (
+        {"database_kms_key_arn": "arn:aws:kms:eu-west-1:12345:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+        "database_kms_key_arn must be empty or a KMS key ARN",
+    ),
     "backup window inside the maintenance window": (
         {"database_backup_window": "02:30-03:00", "database_maintenance_window": "sun:02:00-sun:03:00"},
         "database_backup_window '02:30-03:00' overlaps database_maintenance_window",
