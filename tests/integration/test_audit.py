@@ -51,6 +51,8 @@ EXTRA_VARS: dict[str, Any] = {
     # The cache tier is on (about 13 s of converge on the emulator) so that its controls are judged, not skipped.
     "cache_enabled": True,
     "service_image": IMAGE,
+    # Outside platform_env local the observability tier requires someone to receive the alarms.
+    "observability_alarm_emails": ["ops@example.com"],
 }
 
 
