@@ -287,18 +287,14 @@ def _cache_groups(account: str, region: str, backend: Any) -> list[dict[str, Any
         subnet_ids = list(getattr(subnet_group, "subnet_ids", []) or []) if subnet_group else []
         if subnet_ids:
             vpc_id = _vpc_of_subnet(account, region, subnet_ids[0])
-        # the primary endpoint as DescribeReplicationGroups gives it (moto's model: snake_case keys)
-        address = ""
-        for node_group in getattr(group, "node_groups", None) or []:
-            primary = (
-                (node_group.get("primary_endpoint") or node_group.get("PrimaryEndpoint") or {})
-                if isinstance(node_group, dict)
-                else {}
-            )
-            address = address or primary.get("address") or primary.get("Address") or ""
+        # the primary endpoint as DescribeReplicationGroups gives it (moto 5.2's model keeps it in snake_case)
+        primaries = [
+            (node_group.get("primary_endpoint") or {}).get("address", "")
+            for node_group in getattr(group, "node_groups", None) or []
+            if isinstance(node_group, dict)
+        ]
         configuration = getattr(group, "configuration_endpoint", None) or {}
-        if not address and isinstance(configuration, dict):
-            address = configuration.get("address") or configuration.get("Address") or ""
+        address = next((a for a in primaries if a), "") or configuration.get("address", "")
         found.append(
             {
                 "id": group.replication_group_id,
