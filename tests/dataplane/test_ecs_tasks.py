@@ -321,3 +321,44 @@ def test_an_unknown_access_point_stops_the_task_and_a_known_one_is_mounted_with_
     stream = f"ap/app/{arn.rsplit('/', 1)[-1]}"
     events = world["logs"].get_log_events(logGroupName="/dp/app", logStreamName=stream)["events"]
     assert [e["message"] for e in events] == ["33:33 750"]
+
+
+def test_a_read_only_task_writes_only_to_its_tmpfs_under_an_init_without_capabilities(world: dict[str, Any]) -> None:
+    """readonlyRootFilesystem, linuxParameters.tmpfs, initProcessEnabled and capabilities.drop, as the service role
+    registers them for the shop, reach the container: the task reports what it could and could not do."""
+    probe = (
+        "touch /etc/probe 2>/dev/null && echo root=writable || echo root=read-only; "
+        "touch /scratch/probe && echo scratch=writable; "
+        'echo "pid1=$(cat /proc/1/comm)"; '
+        "echo \"caps=$(awk '/^CapEff/ {print $2}' /proc/self/status)\""
+    )
+    definition = world["ecs"].register_task_definition(
+        family="readonly",
+        networkMode="awsvpc",
+        containerDefinitions=[
+            {
+                "name": "app",
+                "image": IMAGE,
+                "essential": True,
+                "memory": 128,
+                "command": ["sh", "-c", probe],
+                "readonlyRootFilesystem": True,
+                "linuxParameters": {
+                    "initProcessEnabled": True,
+                    "capabilities": {"drop": ["ALL"]},
+                    "tmpfs": [{"containerPath": "/scratch", "size": 8, "mountOptions": ["nosuid", "nodev", "noexec"]}],
+                },
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {"awslogs-group": "/dp/app", "awslogs-region": REGION, "awslogs-stream-prefix": "ro"},
+                },
+            }
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    task_arn = _run(world, definition)
+    task = _until(world, task_arn, lambda t: t["lastStatus"] == "STOPPED")
+    assert task["containers"][0]["exitCode"] == 0, task
+    stream = f"ro/app/{task_arn.rsplit('/', 1)[-1]}"
+    events = world["logs"].get_log_events(logGroupName="/dp/app", logStreamName=stream)["events"]
+    lines = [e["message"] for e in events]
+    assert lines == ["root=read-only", "scratch=writable", "pid1=docker-init", "caps=0000000000000000"], lines

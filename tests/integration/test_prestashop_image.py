@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -314,10 +315,10 @@ class Web:
     seconds_to_health: float
 
 
-def start_web(network: str, env: dict[str, str]) -> Web:
+def start_web(network: str, env: dict[str, str], extra: tuple[str, ...] = ()) -> Web:
     name = f"pytest-web-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
-    docker("run", "-d", "--name", name, "--network", network, "-p", "127.0.0.1::8080", *env_args(env), IMAGE)
+    docker("run", "-d", "--name", name, "--network", network, "-p", "127.0.0.1::8080", *extra, *env_args(env), IMAGE)
     port = docker("port", name, "8080/tcp").stdout.split(":")[-1].strip()
     url = f"http://127.0.0.1:{port}"
     while time.monotonic() - started < 10:
@@ -336,8 +337,8 @@ def start_web(network: str, env: dict[str, str]) -> Web:
 def web_factory(build: Build, network: str) -> Iterator:
     started: list[Web] = []
 
-    def factory(env: dict[str, str]) -> Web:
-        web = start_web(network, env)
+    def factory(env: dict[str, str], extra: tuple[str, ...] = ()) -> Web:
+        web = start_web(network, env, extra)
         started.append(web)
         return web
 
@@ -396,7 +397,7 @@ def test_install_then_already_installed(build: Build, network: str, mariadb: str
     first = ps_install(network, shop_env(mariadb, database))
     assert first.returncode == 0, first.stdout + first.stderr
     assert "installed" in first.stdout
-    assert tables(mariadb, database) == ["ps_configuration", "ps_employee", "ps_shop"]
+    assert tables(mariadb, database) == ["ps_configuration", "ps_employee", "ps_shop", "ps_standin_marker"]
     charset = sql(mariadb, f"SELECT table_collation FROM information_schema.tables WHERE table_schema='{database}'")
     assert set(charset.stdout.split()) == {"utf8mb4_unicode_ci"}
     second = ps_install(network, shop_env(mariadb, database))
@@ -412,8 +413,9 @@ def test_install_then_already_installed(build: Build, network: str, mariadb: str
 
 
 def test_the_web_root_is_the_shop_users(build: Build) -> None:
-    """The installer and the back office write .htaccess and robots.txt at the top of the web root, as uid 33."""
-    probe = "touch robots.txt && echo '# x' >>.htaccess && stat -c %u:%g . .htaccess robots.txt"
+    """The installer and the back office write .htaccess and robots.txt at the top of the web root, as uid 33 (both
+    are links to /var/lib/kstore/web, which uid 33 owns: a tmpfs when the root file system is read-only)."""
+    probe = "touch robots.txt && echo '# x' >>.htaccess && stat -L -c %u:%g . .htaccess robots.txt"
     result = docker("run", "--rm", IMAGE, "bash", "-c", probe, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["33:33"] * 3, result.stdout
@@ -437,7 +439,7 @@ def test_two_installs_at_once_install_once(build: Build, network: str, mariadb: 
     waited = [out for _code, out, _err in outputs if "another install is running" in out]
     assert len(installed) == 1 and len(waited) == 1, outputs
     assert "already installed" in waited[0], outputs
-    assert tables(mariadb, database) == ["ps_configuration", "ps_employee", "ps_shop"]
+    assert tables(mariadb, database) == ["ps_configuration", "ps_employee", "ps_shop", "ps_standin_marker"]
     assert sql(mariadb, "SELECT COUNT(*) FROM ps_employee", database).stdout.strip() == "1"
     assert sql(mariadb, "SELECT COUNT(*) FROM ps_configuration", database).stdout.strip() == "8"
 
@@ -488,31 +490,93 @@ def test_a_password_the_installer_would_cut_short_is_refused(build: Build, netwo
     assert variable in result.stderr and secret not in result.stdout + result.stderr
 
 
-def test_a_database_at_a_newer_prestashop_is_refused_and_an_older_one_reported(
+def test_a_database_at_a_newer_prestashop_is_refused_and_an_older_one_without_scripts_too(
     build: Build, network: str, mariadb: str
 ) -> None:
     """The image is 9.0.1: a database at 9.1.0 (a newer PrestaShop ran on it) is a downgrade, refused with exit 7
-    before anything changes; a database at 8.2.0 is reported as not upgraded (the upgrade step is not built)."""
+    before anything changes; a database at 8.2.0 needs an upgrade this image has no scripts for: exit 8, unchanged."""
     database = new_database(mariadb)
     assert ps_install(network, shop_env(mariadb, database)).returncode == 0
     version = "UPDATE ps_configuration SET value = '%s' WHERE name = 'PS_VERSION_DB'"
+    checksum = "CHECKSUM TABLE ps_configuration, ps_employee, ps_shop, ps_standin_marker"
     sql(mariadb, version % "9.1.0", database)
-    before = sql(mariadb, "CHECKSUM TABLE ps_configuration, ps_employee, ps_shop", database).stdout
+    before = sql(mariadb, checksum, database).stdout
     newer = ps_install(network, shop_env(mariadb, database))
     assert newer.returncode == 7, newer.stdout + newer.stderr
     assert "downgrade refused" in newer.stderr and "9.0.1" in newer.stderr and "deploy 9.1.0 or later" in newer.stderr
-    assert sql(mariadb, "CHECKSUM TABLE ps_configuration, ps_employee, ps_shop", database).stdout == before
+    assert sql(mariadb, checksum, database).stdout == before
     sql(mariadb, version % "8.2.0", database)
+    before = sql(mariadb, checksum, database).stdout
     older = ps_install(network, shop_env(mariadb, database))
-    assert older.returncode == 0, older.stdout + older.stderr
-    assert "NOT upgraded" in older.stdout and "already installed" in older.stdout
+    assert older.returncode == 8, older.stdout + older.stderr
+    said = older.stdout + older.stderr
+    assert "no upgrade scripts" in said and "nothing was changed" in said and "failed (exit 8)" in said, said
+    assert sql(mariadb, checksum, database).stdout == before
+
+
+@pytest.fixture(scope="module")
+def next_image(build: Build) -> Iterator[str]:
+    """The golden image of the stand-in's next version (9.0.2: its release carries the 9.0.2 upgrade script)."""
+    image = f"{IMAGE}-next"
+    sha256 = prestashop_standin.build(build.context / "release" / "standin-next.zip", version="9.0.2", layout="9")
+    args = build_args("release/standin-next.zip", sha256, PS_VERSION="9.0.2")
+    docker("build", "-t", image, *args, str(build.context), timeout=1200)
+    yield image
+    docker("image", "rm", "-f", image, check=False)
+
+
+def test_a_new_version_upgrades_the_database_once_and_the_old_one_is_refused_after(
+    build: Build, next_image: str, network: str, mariadb: str
+) -> None:
+    """Install 9.0.1, deploy 9.0.2: its upgrade script migrates the marker schema once (a column, a PHP step's row)
+    and PS_VERSION_DB follows; a second deploy of 9.0.2 does nothing; 9.0.1 again is a downgrade, refused unchanged."""
+    database = new_database(mariadb)
+    env = shop_env(mariadb, database)
+    assert ps_install(network, env).returncode == 0
+    command = ["run", "--rm", "--network", network, *env_args(env), next_image, "ps-install"]
+    upgrade = docker(*command, check=False, timeout=180)
+    assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
+    assert "upgrading the database from PrestaShop 9.0.1 to 9.0.2: 1 upgrade script(s) (9.0.2)" in upgrade.stdout
+    assert "upgraded the database from PrestaShop 9.0.1 to 9.0.2: 2 statement(s), 1 PHP step(s)" in upgrade.stdout
+    marker = "SELECT note, IFNULL(migrated_to, '-') FROM ps_standin_marker ORDER BY id"
+    after = sql(mariadb, marker, database).stdout.splitlines()
+    assert after == ["installed 9.0.1\t9.0.2", "php step 9.0.2\t-"], after
+    version = "SELECT value FROM ps_configuration WHERE name = 'PS_VERSION_DB'"
+    assert sql(mariadb, version, database).stdout.strip() == "9.0.2"
+    again = docker(*command, check=False, timeout=180)
+    assert again.returncode == 0 and "already installed" in again.stdout, again.stdout + again.stderr
+    assert "upgrad" not in again.stdout
+    assert sql(mariadb, marker, database).stdout.splitlines() == after
+    back = ps_install(network, env)
+    assert back.returncode == 7 and "downgrade refused" in back.stderr, back.stdout + back.stderr
+    assert sql(mariadb, marker, database).stdout.splitlines() == after
+    assert sql(mariadb, version, database).stdout.strip() == "9.0.2"
+    for run in (upgrade, again, back):
+        assert DB_PASSWORD not in run.stdout + run.stderr
+
+
+def test_an_upgrade_interrupted_after_some_statements_completes_when_run_again(
+    build: Build, next_image: str, network: str, mariadb: str
+) -> None:
+    """A deploy killed in the middle of the upgrade (here: its first statement already applied by hand, the version
+    still 9.0.1) is completed by the next one: the statement already applied is skipped, not an error."""
+    database = new_database(mariadb)
+    env = shop_env(mariadb, database)
+    assert ps_install(network, env).returncode == 0
+    sql(mariadb, "ALTER TABLE ps_standin_marker ADD COLUMN migrated_to VARCHAR(32) NULL", database)
+    command = ["run", "--rm", "--network", network, *env_args(env), next_image, "ps-install"]
+    upgrade = docker(*command, check=False, timeout=180)
+    assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
+    assert "1 statement(s), 1 PHP step(s), 1 already applied" in upgrade.stdout
+    version = "SELECT value FROM ps_configuration WHERE name = 'PS_VERSION_DB'"
+    assert sql(mariadb, version, database).stdout.strip() == "9.0.2"
 
 
 def test_install_with_custom_prefix(build: Build, network: str, mariadb: str) -> None:
     database = new_database(mariadb)
     result = ps_install(network, shop_env(mariadb, database, PS_DB_PREFIX="ks_"))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert tables(mariadb, database) == ["ks_configuration", "ks_employee", "ks_shop"]
+    assert tables(mariadb, database) == ["ks_configuration", "ks_employee", "ks_shop", "ks_standin_marker"]
 
 
 def test_partial_install_is_refused(build: Build, network: str, mariadb: str) -> None:
@@ -587,6 +651,83 @@ def test_web_serves_the_installed_shop(build: Build, network: str, mariadb: str,
     assert inside.returncode == 0 and "ps-install: installed" in inside.stdout, inside.stdout + inside.stderr
     assert docker("exec", web.name, "test", "-e", "/var/www/html/install", check=False).returncode == 1
     assert 'id="login_form"' in http_get(web.url + "/admin-kstore/")[2]
+
+
+def wait_for_web_files(web: Web) -> str:
+    """The container's log line of ps-web-files once it has written .htaccess and robots.txt (in the background)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        logs = docker("logs", web.name, check=False)
+        for line in (logs.stdout + logs.stderr).splitlines():
+            if line.startswith("ps-web-files: "):
+                return line
+        time.sleep(0.2)
+    raise AssertionError(f"ps-web-files said nothing within 20 s:\n{logs.stdout}\n{logs.stderr}")
+
+
+def test_the_web_roots_generated_files_come_from_the_database_in_every_container(
+    build: Build, network: str, mariadb: str, web_factory
+) -> None:
+    """The installer's .htaccess and robots.txt die with its one-off container: every web container writes them at
+    start from the database with the release's generators, so friendly URLs work on every task, and a setting
+    changed in the back office (the database) reaches every task started after. ps-install lists what else the
+    installer wrote that is not kept."""
+    database = new_database(mariadb)
+    install = ps_install(network, shop_env(mariadb, database))
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert "written by every web container at start" in install.stdout
+    assert "NOT kept" in install.stdout and "config/themes/classic/shop1.json" in install.stdout, install.stdout
+    env = shop_env(mariadb, database, PS_ADMIN_PASSWORD=None)
+    web = web_factory(env)
+    assert "written from the database (PrestaShop 9.0.1)" in wait_for_web_files(web)
+    # the generated rules are for the shop's domain (PS_SHOP_DOMAIN), as PrestaShop writes them
+    shop = {"Host": "shop.example.test"}
+    status, _headers, body = http_get(web.url + "/content/4-about-us", shop)
+    assert status == 200 and '<p id="cms">cms 4</p>' in body, (status, body[:300])
+    status, _headers, body = http_get(web.url + "/robots.txt")
+    assert status == 200 and "Sitemap: https://shop.example.test/" in body, (status, body)
+    # the back office turns friendly URLs off (the database): the next container's .htaccess routes no such URL
+    sql(mariadb, "UPDATE ps_configuration SET value = '0' WHERE name = 'PS_REWRITING_SETTINGS'", database)
+    later = web_factory(env)
+    wait_for_web_files(later)
+    assert http_get(later.url + "/content/4-about-us", shop)[0] == 404
+    assert http_get(later.url + "/", shop)[0] == 200
+
+
+def _service_role_read_only_args() -> tuple[str, ...]:
+    """docker run arguments for what the service role's task definition sets: read-only root, its tmpfs mounts
+    (roles/service/vars/main.yml, service__writable_paths), an init process, no capability."""
+    role_vars = yaml.safe_load((ROOT / "roles" / "service" / "vars" / "main.yml").read_text())
+    args = ["--read-only", "--init", "--cap-drop", "ALL"]
+    for path in role_vars["service__writable_paths"]:
+        args += ["--tmpfs", f"{path['path']}:size={path['size_mib']}m,nosuid,nodev,noexec,uid=33,gid=33"]
+    return tuple(args)
+
+
+def test_a_read_only_container_with_the_service_roles_tmpfs_serves_the_shop(
+    build: Build, network: str, mariadb: str, web_factory
+) -> None:
+    """The service runs the image with a read-only root file system and only the role's tmpfs mounts writable: the
+    shop, its generated files, the container's check and the back office's login form all work, and nothing else in
+    the image can be changed."""
+    database = new_database(mariadb)
+    assert ps_install(network, shop_env(mariadb, database)).returncode == 0
+    web = web_factory(shop_env(mariadb, database, PS_ADMIN_PASSWORD=None), _service_role_read_only_args())
+    assert "written from the database" in wait_for_web_files(web)
+    assert http_get(web.url + "/health/app")[:3:2] == (200, "ok\n")
+    status, _headers, body = http_get(web.url + "/")
+    assert status == 200 and "Kstore Test Shop" in body
+    assert http_get(web.url + "/content/7-terms", {"Host": "shop.example.test"})[0] == 200
+    status, _headers, body = http_get(web.url + "/admin-kstore/")
+    assert status == 200 and 'id="login_form"' in body, body[:300]
+    for path in ("/var/www/html/index.php", "/var/www/html/new-file", "/var/www/html/app/config/parameters.php"):
+        denied = docker("exec", web.name, "sh", "-c", f"echo x >>{path}", check=False)
+        assert denied.returncode != 0 and "Read-only file system" in denied.stderr, (path, denied)
+    deadline, health = time.monotonic() + 30, {}
+    while time.monotonic() < deadline and health.get("Status") != "healthy":
+        time.sleep(0.2)
+        health = json.loads(docker("inspect", web.name).stdout)[0]["State"]["Health"]
+    assert health["Status"] == "healthy", health
 
 
 def test_the_container_health_check_needs_the_shops_bootstrap_not_the_database(
@@ -755,7 +896,12 @@ def test_tls_install_web_and_deep_health_verified(build: Build, network: str, ma
     result = ps_install(network, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "TLS, server certificate verified" in result.stdout
-    assert tables(mariadb_tls, database, tls=True) == ["ps_configuration", "ps_employee", "ps_shop"]
+    assert tables(mariadb_tls, database, tls=True) == [
+        "ps_configuration",
+        "ps_employee",
+        "ps_shop",
+        "ps_standin_marker",
+    ]
     web = web_factory({**env, "PS_ADMIN_PASSWORD": ""})
     assert http_get(web.url + "/health/deep")[:3:2] == (200, "ok")
     status, _headers, body = http_get(web.url + "/")  # the stand-in's page: DbPDO, the image's override

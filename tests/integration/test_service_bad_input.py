@@ -44,6 +44,21 @@ CASES = {
         "service_health_check_interval",
         "got 2",
     ),
+    "writable path not absolute": (
+        {"service_image": DIGEST, "service_writable_paths": [{"path": "tmp/x", "size_mib": 8}]},
+        "service_writable_paths",
+        "tmp/x",
+    ),
+    "writable path tmpfs too big": (
+        {"service_image": DIGEST, "service_writable_paths": [{"path": "/srv/x", "size_mib": 9000}]},
+        "service_writable_paths",
+        "9000",
+    ),
+    "writable path already the role's": (
+        {"service_image": DIGEST, "service_writable_paths": [{"path": "/tmp", "size_mib": 8}]},
+        "service_writable_paths",
+        "/tmp",
+    ),
     "bad admin e-mail": ({"service_image": DIGEST, "service_admin_email": "admin"}, "service_admin_email", "'admin'"),
     "misspelled variable": (
         {"service_image": DIGEST, "service_desired_cout": 3},

@@ -9,8 +9,9 @@ network standing for the task's VPC:
   cannot be resolved stops the task before it starts with ECS's ``ResourceInitializationError`` reason;
 - EFS volumes through their access points: one directory per access point root under the state directory, created
   with the access point's creation info (owner uid/gid, permissions);
-- ``healthCheck`` as Docker's health check; ``readonlyRootFilesystem``, ``linuxParameters.tmpfs``, ``ulimits``,
-  ``user``, ``workingDirectory``, ``entryPoint``/``command`` as given;
+- ``healthCheck`` as Docker's health check; ``readonlyRootFilesystem``, ``linuxParameters`` (``tmpfs``,
+  ``initProcessEnabled`` as ``--init``, ``capabilities`` as ``--cap-drop``/``--cap-add``), ``ulimits``, ``user``,
+  ``workingDirectory``, ``entryPoint``/``command`` as given;
 - ``awslogs`` lines go to the CloudWatch Logs stream ``<prefix>/<container>/<task id>`` of the named group.
 
 What happened is reported back (RUNNING/STOPPED, exit codes, health, ECS's stop codes and reasons). Services: the
@@ -245,7 +246,14 @@ class Ecs:
         args += health_args(container.get("health_check") or {})
         if container.get("readonly_root_filesystem"):
             args.append("--read-only")
-        for tmpfs in (container.get("linux_parameters") or {}).get("tmpfs") or []:
+        linux = container.get("linux_parameters") or {}
+        if linux.get("initProcessEnabled"):
+            args.append("--init")
+        for capability in (linux.get("capabilities") or {}).get("drop") or []:
+            args += ["--cap-drop", capability]
+        for capability in (linux.get("capabilities") or {}).get("add") or []:
+            args += ["--cap-add", capability]
+        for tmpfs in linux.get("tmpfs") or []:
             options = ",".join([f"size={int(tmpfs.get('size', 64))}m", *(tmpfs.get("mountOptions") or [])])
             args += ["--tmpfs", f"{tmpfs['containerPath']}:{options}"]
         for limit in container.get("ulimits") or []:

@@ -2,7 +2,9 @@
 // ps-install: the one explicit, idempotent PrestaShop install step of the golden image (the one-off ECS task).
 // Exit codes: 0 installed / already installed, 2 configuration missing or invalid, 3 database unreachable within
 // PS_DB_WAIT_TIMEOUT, 4 installer failed, 5 partial install found (left untouched), 6 another install still running
-// after PS_INSTALL_LOCK_TIMEOUT, 7 downgrade refused (the database is at a newer PrestaShop than the image). Never
+// after PS_INSTALL_LOCK_TIMEOUT, 7 downgrade refused (the database is at a newer PrestaShop than the image), 8 the
+// database is at an older PrestaShop and the image has no upgrade scripts, 9 its database upgrade failed
+// (ps-upgrade-db.php: when the database is at an older PrestaShop, its upgrade runs here, once). Never
 // prints passwords, never puts them on a command line, and never clears a database (--db_clear=0 --db_create=0
 // always). One install at a time per database: a named lock in the database.
 declare(strict_types=1);
@@ -140,8 +142,24 @@ if ($tables !== []) {
                 . "nothing was changed (deploy $dbVersion or later, or restore a backup taken before the upgrade)");
         }
         if ($order < 0) {
-            say("WARNING the database is at PrestaShop $dbVersion and this image is $imageVersion: its schema is NOT "
-                . 'upgraded (the upgrade step is not built yet)');
+            // A newer PrestaShop than the database's: its database upgrade, once (this process holds the lock; the
+            // next ps-install finds PS_VERSION_DB at this image's version and does nothing).
+            $upgrade = proc_open([PHP_BINARY, '/usr/local/lib/kstore/ps-upgrade-db.php', $numeric($dbVersion),
+                $numeric($imageVersion)], [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['redirect', 1]],
+                $pipes, ROOT);
+            if (!is_resource($upgrade)) {
+                fail(9, 'upgrade failed: cannot start php');
+            }
+            while (($line = fgets($pipes[1])) !== false) {
+                fwrite(STDOUT, $mask($line));
+            }
+            fclose($pipes[1]);
+            $status = proc_close($upgrade);
+            if ($status !== 0) {
+                fail($status, "upgrade from PrestaShop $dbVersion to $imageVersion failed (exit $status)");
+            }
+            $pdo->query("SELECT RELEASE_LOCK('$lockName')");
+            exit(0);
         }
         say("already installed (" . count($tables) . " $prefix tables in $name"
             . ($dbVersion === '' ? '' : ", PrestaShop $dbVersion") . '); nothing to do');
@@ -149,6 +167,32 @@ if ($tables !== []) {
     }
     fail(5, 'partial install found: ' . count($tables) . " tables with prefix $prefix in $name but no "
         . "{$prefix}configuration row PS_VERSION_DB/PS_SHOP_DOMAIN; refusing to touch it (restore or clean it by hand)");
+}
+
+// What the installer wrote in the image's tree, outside the shared folders (EFS) and the per-container ones: this
+// container is discarded, so none of it is kept. .htaccess and robots.txt are written again by every web container
+// at start, from the database (ps-web-files.php); app/config/parameters.php is the baked one again. Anything else is
+// listed, so that a release whose installer writes more (translations, theme settings) says so in the task's log.
+function report_installer_writes(int $since): void
+{
+    $skip = '#^(var|img|upload|download|install)(/|$)|^app/config/parameters\.php$|^(\.htaccess|robots\.txt)$#';
+    $filter = static function (SplFileInfo $file) use ($skip): bool {
+        return !preg_match($skip, substr($file->getPathname(), strlen(ROOT) + 1)) && !$file->isLink();
+    };
+    $files = new RecursiveIteratorIterator(new RecursiveCallbackFilterIterator(
+        new RecursiveDirectoryIterator(ROOT, FilesystemIterator::SKIP_DOTS), $filter));
+    $written = [];
+    foreach ($files as $file) {
+        if ($file->getMTime() >= $since) {
+            $written[] = substr($file->getPathname(), strlen(ROOT) + 1);
+        }
+    }
+    sort($written);
+    say('.htaccess and robots.txt: written by every web container at start, from the database');
+    if ($written !== []) {
+        say('the installer also wrote ' . count($written) . ' file(s) that are NOT kept (the image\'s copy serves): '
+            . implode(', ', array_slice($written, 0, 20)) . (count($written) > 20 ? ', ...' : ''));
+    }
 }
 
 // 4. Put the installer in place (removed again however this process ends).
@@ -193,6 +237,7 @@ $args = [
 ];
 say('running install/index_cli.php (PrestaShop ' . trim((string) @file_get_contents('/etc/prestashop/version'))
     . ', domain ' . env('PS_DOMAIN') . ', prefix ' . $prefix . ', db_clear=0)');
+$installStarted = time();
 $process = proc_open($args, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['redirect', 1]], $pipes, ROOT);
 if (!is_resource($process)) {
     fail(4, 'installer failed: cannot start php');
@@ -210,4 +255,5 @@ if ($status !== 0) {
 }
 $pdo->query("SELECT RELEASE_LOCK('$lockName')");
 say('installed');
+report_installer_writes($installStarted);
 exit(0);
