@@ -52,6 +52,13 @@ def test_the_service_tasks_run_healthy_on_docker(local_platform: LocalPlatform, 
         # the shop's deep health check reaches the real database from inside the task
         deep = _docker("exec", name, "curl", "-fsS", "http://127.0.0.1:8080/health/deep")
         assert deep.returncode == 0, deep.stderr + deep.stdout
+        # read-only root, an init, no capability (the service role's task definition), and the web root's generated
+        # .htaccess written at start from the database (the install task's copy died with its container)
+        host = inspected["HostConfig"]
+        assert host["ReadonlyRootfs"] and host["Init"] and host["CapDrop"] == ["ALL"], host
+        assert "/var/www/html/var/cache" in host["Tmpfs"], host["Tmpfs"]
+        htaccess = _docker("exec", name, "cat", "/var/www/html/.htaccess")
+        assert "~~start~~" in htaccess.stdout, htaccess.stdout + htaccess.stderr
 
 
 def test_ps_install_ran_once_as_a_one_off_task_with_its_exit_code_and_log_lines(local_platform: LocalPlatform) -> None:
