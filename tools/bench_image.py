@@ -27,6 +27,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 import prestashop_standin  # noqa: E402
@@ -79,11 +81,24 @@ def _answers(port: str, path: str) -> bool:
         return False
 
 
-def start_seconds(network: str, env: dict[str, str], path: str = "/health") -> tuple[float, float, str]:
+def read_only_args() -> list[str]:
+    """What the service role's task definition asks of the container: read-only root, its tmpfs mounts
+    (roles/service/vars/main.yml), an init process, no capability."""
+    role_vars = yaml.safe_load((ROOT / "roles" / "service" / "vars" / "main.yml").read_text())
+    args = ["--read-only", "--init", "--cap-drop", "ALL"]
+    for path in role_vars["service__writable_paths"]:
+        args += ["--tmpfs", f"{path['path']}:size={path['size_mib']}m,nosuid,nodev,noexec,uid=33,gid=33"]
+    return args
+
+
+def start_seconds(
+    network: str, env: dict[str, str], path: str = "/health", extra: list[str] | None = None
+) -> tuple[float, float, str]:
     """Seconds from `docker run` to the first 200 on ``path`` and to Docker's "healthy"; and the container name."""
     name = f"bench-web-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
-    docker("run", "-d", "--name", name, "--network", network, "-p", "127.0.0.1::8080", *env_args(env), IMAGE)
+    options = ["--name", name, "--network", network, "-p", "127.0.0.1::8080", *(extra or [])]
+    docker("run", "-d", *options, *env_args(env), IMAGE)
     port = _published_port(name)
     answered = 0.0
     while time.monotonic() - started < 60:
@@ -217,11 +232,15 @@ def main() -> int:
                     into.append(seconds)
                     if result.returncode != 0 or f"ps-install: {label}" not in result.stdout:
                         failed.append(f"{database}: exit {result.returncode} ({label} expected)")
-            page = []
+            page, read_only = [], []
             for _run in range(options.runs):
                 seconds, _to_healthy, name = start_seconds(network, env, "/")
                 started.append(name)
                 page.append(seconds)
+            for _run in range(options.runs):
+                _seconds, to_healthy, name = start_seconds(network, env, "/", read_only_args())
+                started.append(name)
+                read_only.append(to_healthy)
             port = _published_port(started[-1])
             page_rps, page_errors = load(port, "/", options.load_seconds, options.concurrency)
             health_rps, health_errors = load(port, "/health", options.load_seconds, options.concurrency)
@@ -241,6 +260,7 @@ def main() -> int:
     print(f"ps-install, empty database (median of {options.runs}):       {median(first)}")
     print(f"ps-install, installed shop (median of {options.runs}):       {median(again)}")
     print(f"docker run -> first page 200 (median of {options.runs}):     {median(page)}")
+    print(f"read-only + tmpfs: docker run -> 'healthy' (median of {options.runs}): {median(read_only)}")
     for line in failed:
         print(f"ps-install FAILED: {line}")
     print(

@@ -46,6 +46,16 @@ CASES = {
         "cluster_agent_settings keys must be ECS agent variables",
         "ECS_ENGINE_AUTH_DATA",
     ),
+    "agent settings letting tasks reach the instance's metadata": (
+        {"cluster_agent_settings": {"ECS_AWSVPC_BLOCK_IMDS": "false"}},
+        "ECS_AWSVPC_BLOCK_IMDS",
+        '"ECS_AWSVPC_BLOCK_IMDS": "false"',
+    ),
+    "agent settings without task roles": (
+        {"cluster_agent_settings": {"ECS_ENABLE_TASK_IAM_ROLE": False}},
+        "ECS_ENABLE_TASK_IAM_ROLE",
+        '"ECS_ENABLE_TASK_IAM_ROLE": false',
+    ),
     "agent settings overriding ECS_CLUSTER": (
         {"cluster_agent_settings": {"ECS_CLUSTER": "other"}},
         "cluster_agent_settings",
