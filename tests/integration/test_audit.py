@@ -85,10 +85,11 @@ def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     emulator.reset()
     playbook = site_playbook(tmp)
     started = time.monotonic()
-    result = run(emulator.url, playbook, EXTRA_VARS, timeout=3000)
+    # -vvv, as a user debugging a run would: every module's arguments and results, and each task's environment
+    result = run(emulator.url, playbook, EXTRA_VARS, "-vvv", timeout=3000)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    print(f"converge {playbook.name}: {time.monotonic() - started:.0f} s")
-    return {"url": emulator.url, "tmp": tmp, "emulator": emulator, "run": run}
+    print(f"converge {playbook.name} (-vvv, {len(result.stdout) // 1000} kB): {time.monotonic() - started:.0f} s")
+    return {"url": emulator.url, "tmp": tmp, "emulator": emulator, "run": run, "converge": result}
 
 
 def audit(platform: dict[str, Any], name: str) -> tuple[Any, list[dict[str, Any]]]:
@@ -109,6 +110,30 @@ def audit(platform: dict[str, Any], name: str) -> tuple[Any, list[dict[str, Any]
 
 def client(service: str, url: str) -> Any:
     return boto3.client(service, endpoint_url=url, region_name="eu-west-1")
+
+
+def test_a_vvv_converge_prints_no_secret_value(platform: dict[str, Any]) -> None:
+    """Issue 16: every secret the platform made (database, cache AUTH token, PrestaShop keys, admin password) is read
+    back, and none of its values appears anywhere in the whole -vvv output of the converge that made them."""
+    if "converge" not in platform:
+        pytest.skip("auditing a platform converged elsewhere: its converge output is not here")
+    secrets = client("secretsmanager", platform["url"])
+    names = [s["Name"] for s in secrets.list_secrets()["SecretList"] if s["Name"].startswith(f"{NAME}/{ENV}/")]
+    values: dict[str, str] = {}
+    for name in names:
+        document = json.loads(secrets.get_secret_value(SecretId=name)["SecretString"])
+        for key, value in document.items():
+            if (
+                isinstance(value, str)
+                and len(value) >= 8
+                and any(w in key for w in ("password", "token", "key", "secret", "iv"))
+            ):
+                values[f"{name}:{key}"] = value
+    assert len(values) >= 6, f"expected the database, cache, keys and admin secrets' values, found {sorted(values)}"
+    output = platform["converge"].stdout + platform["converge"].stderr
+    assert "<<< ESTABLISH LOCAL CONNECTION" in output or "EXEC /bin/sh" in output, "the run was not -vvv"
+    leaked = sorted(name for name, value in values.items() if value in output)
+    assert leaked == [], f"secret values printed by the -vvv converge: {leaked}"
 
 
 def test_audit_passes_on_a_fresh_platform(platform: dict[str, Any]) -> None:

@@ -85,3 +85,16 @@ def test_site_stops_before_any_aws_call_on_a_misspelled_tier_prefix(assert_rejec
         "databse_instance_class, netwrok_az_count would be read by no tier (a misspelled prefix)",
         "did you mean database_instance_class, network_az_count?",
     )
+
+
+def test_site_stops_before_any_aws_call_on_credentials_in_the_environment_variable(
+    assert_rejected, run_playbook
+) -> None:
+    """Issue 16: Ansible prints a task's environment at -vvv; keys in platform_aws_environment are refused unless it
+    points at a local emulator (the local inventory's dummy keys)."""
+    environment = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "not-a-real-secret-value"}
+    result = run_playbook("playbooks/site.yml", {"platform_aws_environment": environment})
+    assert_rejected(result, "platform_aws_environment holds AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY")
+    remote = {**environment, "AWS_ENDPOINT_URL": "https://ecs.example.com"}
+    result = run_playbook("playbooks/site.yml", {"platform_aws_environment": remote})
+    assert_rejected(result, "platform_aws_environment holds AWS_ACCESS_KEY_ID")
