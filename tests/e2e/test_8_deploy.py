@@ -140,6 +140,11 @@ def test_local_deploy_recipe(local_platform: LocalPlatform) -> None:
         assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
         time.sleep(8)  # past the old task's deregistration delay (the local inventory's 5 s): it is gone
         figures = finish()
+    # issue 15: the install step of the new version ran the stand-in release's upgrade script on the database, once,
+    # and the role printed what it did
+    assert "upgraded the database from PrestaShop 9.0.1 to 9.0.2: 2 statement(s), 1 PHP step(s)" in result.stdout, (
+        result.stdout[-6000:]
+    )
     assert figures["failures"] == 0, figures
     assert figures["requests"] >= 20 and figures["last_version"] == "9.0.2-standin", figures
     assert set(figures["versions"]) == {"9.0.1-standin", "9.0.2-standin"}, figures
