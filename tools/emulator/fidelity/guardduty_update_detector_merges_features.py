@@ -48,7 +48,7 @@ def merge_features(current: list[dict[str, Any]], request: list[dict[str, Any]],
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def apply() -> None:
