@@ -32,6 +32,15 @@ def main() -> None:
                 "status": detector["Status"],
                 "tags": detector.get("Tags", {}),
                 "frequency": detector.get("FindingPublishingFrequency"),
+                "features": {
+                    feature["Name"]: {
+                        "status": feature["Status"],
+                        "additional": {
+                            extra["Name"]: extra["Status"] for extra in feature.get("AdditionalConfiguration", [])
+                        },
+                    }
+                    for feature in detector.get("Features", [])
+                },
             }
         )
     try:

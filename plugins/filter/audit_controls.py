@@ -29,7 +29,8 @@ options:
       - The gathered settings, a dict with C(platform_name), C(platform_env) and the keys C(rds_instances),
         C(efs), C(buckets), C(log_groups), C(vpcs), C(security_groups), C(instances), C(kms_keys), C(trails),
         C(load_balancers), C(ecr_repositories), C(launch_templates), C(web_acls), C(secrets), C(task_definitions),
-        C(flow_logs), C(sns_topics), C(cache_replication_groups) (a missing key is an empty list).
+        C(flow_logs), C(sns_topics), C(cache_replication_groups), C(guardduty_detectors) (a missing key is an
+        empty list).
     type: dict
     required: true
   requirements:
@@ -76,6 +77,9 @@ SECRET_NAME = re.compile(
 # Secrets whose kind Secrets Manager can rotate (a rotation function exists for database / Redis credentials).
 ROTATABLE_SUFFIXES = ("/database", "/cache")
 
+# GuardDuty protection plans guardduty_protection requires (roles/observability/README.md says why these).
+GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RUNTIME_MONITORING")
+
 Row = dict[str, Any]
 
 # control id -> (what it checks, the tier whose absence makes it a skip)
@@ -113,6 +117,7 @@ CONTROLS: dict[str, tuple[str, str]] = {
     "kms_rotation": ("KMS customer key rotation on", "security"),
     "cloudtrail_logging": ("CloudTrail trail logging", "observability"),
     "cloudtrail_log_validation": ("CloudTrail log file validation on", "observability"),
+    "guardduty_protection": ("GuardDuty on with S3, EBS malware and runtime protection", "observability"),
     "flow_logs": ("VPC flow logs active", "network"),
     "taskdef_no_plaintext_secrets": ("No secret-like variable in task definitions' plaintext environment", "service"),
 }
@@ -495,6 +500,18 @@ class Audit:
                 "validated" if trail.get("log_file_validation_enabled") else "log file validation off",
             )
 
+    def guardduty(self) -> None:
+        detectors = [(d.get("detector_id", ""), d) for d in self.items("guardduty_detectors")]
+        if not detectors and self.items("sns_topics"):
+            self.add("guardduty_protection", "-", False, "no GuardDuty detector in the region")
+            return
+        self.each(
+            "guardduty_protection",
+            detectors,
+            _guardduty,
+            "no GuardDuty detector and observability tier not built",
+        )
+
     def flow_logs(self) -> None:
         vpcs = [v.get("id") or v.get("vpc_id") for v in self.items("vpcs") if self.ours(v)]
         logs = self.items("flow_logs")
@@ -552,6 +569,7 @@ class Audit:
             self.load_balancers,
             self.kms,
             self.cloudtrail,
+            self.guardduty,
             self.flow_logs,
             self.task_definitions,
         ):
@@ -648,6 +666,21 @@ def _cache_multi_az(group: dict) -> tuple[bool, str]:
     off = [f"automatic failover {failover}"] if failover != "enabled" else []
     off += [f"Multi-AZ {multi_az}"] if multi_az != "enabled" else []
     return (False, ", ".join(off)) if off else (True, "Multi-AZ with automatic failover")
+
+
+def _guardduty(detector: dict) -> tuple[bool, str]:
+    features = {f.get("name"): f for f in detector.get("features") or []}
+    off = [name for name in GUARDDUTY_FEATURES if (features.get(name) or {}).get("status") != "ENABLED"]
+    if detector.get("status") != "ENABLED":
+        return False, f"detector {detector.get('status') or 'not enabled'}"
+    if off:
+        return False, "protection off: " + ", ".join(off)
+    agent = {
+        e.get("name"): e.get("status")
+        for e in (features.get("RUNTIME_MONITORING") or {}).get("additional_configuration") or []
+    }.get("EC2_AGENT_MANAGEMENT")
+    managed = "agent managed by GuardDuty" if agent == "ENABLED" else "agent installed by the operator"
+    return True, f"{', '.join(GUARDDUTY_FEATURES)} on ({managed})"
 
 
 def _template_ebs(template: dict) -> tuple[bool, str]:

@@ -48,6 +48,7 @@ options:
       - flow_logs
       - sns_topics
       - cache_replication_groups
+      - guardduty_detectors
       - ecs_services
       - dashboards
     default:
@@ -59,6 +60,7 @@ options:
       - flow_logs
       - sns_topics
       - cache_replication_groups
+      - guardduty_detectors
     # ecs_services and dashboards are not read by default: the audit judges neither; playbooks/summary.yml and
     # playbooks/diagram.yml ask for them.
 extends_documentation_fragment:
@@ -77,7 +79,8 @@ notes:
     C(ec2:DescribeLaunchTemplateVersions), C(ec2:DescribeFlowLogs), C(wafv2:ListWebACLs),
     C(wafv2:ListResourcesForWebACL), C(wafv2:GetLoggingConfiguration), C(secretsmanager:ListSecrets),
     C(ecs:ListTaskDefinitionFamilies), C(ecs:DescribeTaskDefinition), C(sns:ListTopics),
-    C(sns:GetTopicAttributes), C(elasticache:DescribeReplicationGroups) and C(elasticache:ListTagsForResource);
+    C(sns:GetTopicAttributes), C(elasticache:DescribeReplicationGroups), C(elasticache:ListTagsForResource),
+    C(guardduty:ListDetectors) and C(guardduty:GetDetector);
     with O(sections) C(ecs_services) also C(ecs:ListClusters), C(ecs:DescribeClusters), C(ecs:ListServices),
     C(ecs:DescribeServices) and C(ecs:DescribeTaskDefinition), with C(dashboards) C(cloudwatch:ListDashboards).
   - Web ACLs are read in the C(REGIONAL) scope (the one an Application Load Balancer uses).
@@ -216,6 +219,21 @@ cache_replication_groups:
       automatic_failover: enabled
       multi_az: enabled
       tags: {Platform: shop, Environment: prod, Component: cache}
+guardduty_detectors:
+  description:
+    - The region's GuardDuty detectors (an account has at most one per region, whoever created it), with their
+      status, tags and protection plans (C(Features) of C(GetDetector)).
+  returned: when O(sections) has C(guardduty_detectors)
+  type: list
+  elements: dict
+  sample:
+    - detector_id: 12abc34d567e8fa901bc2d34e56789f0
+      status: ENABLED
+      tags: {Platform: shop, Environment: prod}
+      features:
+        - name: RUNTIME_MONITORING
+          status: ENABLED
+          additional_configuration: [{name: EC2_AGENT_MANAGEMENT, status: ENABLED}]
 ecs_services:
   description:
     - The ECS clusters named C(<prefix>-*), each with its services (name, status, counts, launch type or capacity
@@ -270,6 +288,7 @@ SECTIONS = [
     "flow_logs",
     "sns_topics",
     "cache_replication_groups",
+    "guardduty_detectors",
     "ecs_services",
     "dashboards",
 ]
@@ -487,6 +506,36 @@ def cache_replication_groups(module: AnsibleAWSModule, name: str, env: str) -> l
     return sorted(result, key=lambda g: g["replication_group_id"])
 
 
+def guardduty_detectors(module: AnsibleAWSModule) -> list[dict[str, Any]]:
+    client = _client(module, "guardduty")
+    result = []
+    try:
+        for detector_id in _pages(client, "list_detectors", "DetectorIds"):
+            detector = client.get_detector(aws_retry=True, DetectorId=detector_id)
+            features = [
+                {
+                    "name": feature.get("Name", ""),
+                    "status": feature.get("Status", "DISABLED"),
+                    "additional_configuration": [
+                        {"name": extra.get("Name", ""), "status": extra.get("Status", "DISABLED")}
+                        for extra in feature.get("AdditionalConfiguration") or []
+                    ],
+                }
+                for feature in detector.get("Features") or []
+            ]
+            result.append(
+                {
+                    "detector_id": detector_id,
+                    "status": detector.get("Status", ""),
+                    "tags": detector.get("Tags") or {},
+                    "features": features,
+                }
+            )
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to read the GuardDuty detectors")
+    return result
+
+
 def _service_images(client: Any, task_definition: str, seen: dict[str, list[dict[str, str]]]) -> list[dict[str, str]]:
     if task_definition not in seen:
         try:
@@ -579,6 +628,7 @@ def main() -> None:
         "flow_logs": lambda: flow_logs(module, module.params["vpc_ids"]),
         "sns_topics": lambda: sns_topics(module, prefix),
         "cache_replication_groups": lambda: cache_replication_groups(module, name, env),
+        "guardduty_detectors": lambda: guardduty_detectors(module),
         "ecs_services": lambda: ecs_services(module, prefix),
         "dashboards": lambda: dashboards(module, prefix),
     }

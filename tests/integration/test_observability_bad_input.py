@@ -35,6 +35,14 @@ CASES = {
         {"platform_env": "prod", "observability_alarm_emails": []},
         "observability_alarm_emails is empty: on 'prod' the alarms would reach nobody",
     ),
+    "GuardDuty agent management without runtime monitoring": (
+        {"observability_guardduty_runtime_monitoring": False},
+        "observability_guardduty_runtime_agent_management is true but observability_guardduty_runtime_monitoring",
+    ),
+    "GuardDuty switch not a boolean": (
+        {"observability_guardduty_s3_protection": "sometimes"},
+        "observability_guardduty_s3_protection",
+    ),
 }
 
 

@@ -137,6 +137,24 @@ def compliant() -> dict[str, Any]:
             {"key_arn": "arn:k2", "aliases": ["alias/aws/s3"], "key_manager": "AWS", "enable_key_rotation": False},
         ],
         "trails": [{"name": "shop-prod-trail", "is_logging": True, "log_file_validation_enabled": True}],
+        "guardduty_detectors": [
+            {
+                "detector_id": "d1",
+                "status": "ENABLED",
+                "tags": TAGS,
+                "features": [
+                    {"name": "CLOUD_TRAIL", "status": "ENABLED", "additional_configuration": []},
+                    {"name": "S3_DATA_EVENTS", "status": "ENABLED", "additional_configuration": []},
+                    {"name": "EBS_MALWARE_PROTECTION", "status": "ENABLED", "additional_configuration": []},
+                    {"name": "RDS_LOGIN_EVENTS", "status": "DISABLED", "additional_configuration": []},
+                    {
+                        "name": "RUNTIME_MONITORING",
+                        "status": "ENABLED",
+                        "additional_configuration": [{"name": "EC2_AGENT_MANAGEMENT", "status": "ENABLED"}],
+                    },
+                ],
+            }
+        ],
         "load_balancers": [
             {
                 "load_balancer_name": "shop-prod-alb",
@@ -408,6 +426,21 @@ BREACHES: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     ("cloudtrail_logging", "shop-prod-trail", _set("trails.0.is_logging", False), "stopped"),
     ("cloudtrail_logging", "-", _set("trails", []), "no CloudTrail trail"),
     ("cloudtrail_log_validation", "shop-prod-trail", _set("trails.0.log_file_validation_enabled", False), "off"),
+    ("guardduty_protection", "d1", _set("guardduty_detectors.0.status", "DISABLED"), "detector DISABLED"),
+    ("guardduty_protection", "d1", _set("guardduty_detectors.0.features.1.status", "DISABLED"), "S3_DATA_EVENTS"),
+    (
+        "guardduty_protection",
+        "d1",
+        _set("guardduty_detectors.0.features.4.status", "DISABLED"),
+        "protection off: RUNTIME_MONITORING",
+    ),
+    (
+        "guardduty_protection",
+        "d1",
+        _set("guardduty_detectors.0.features", []),
+        "S3_DATA_EVENTS, EBS_MALWARE_PROTECTION, RUNTIME_MONITORING",
+    ),
+    ("guardduty_protection", "-", _set("guardduty_detectors", []), "no GuardDuty detector in the region"),
     ("flow_logs", "vpc-1", _set("flow_logs", []), "no active flow log"),
     ("flow_logs", "vpc-1", _set("flow_logs.0.flow_log_status", "INACTIVE"), "no active flow log"),
     (
@@ -592,3 +625,18 @@ def test_input_is_not_modified() -> None:
     before = copy.deepcopy(facts)
     rows(facts)
     assert facts == before
+
+
+def test_guardduty_detail_names_who_manages_the_agent() -> None:
+    facts = compliant()
+    assert "agent managed by GuardDuty" in of(rows(facts), "guardduty_protection")[0]["detail"]
+    facts["guardduty_detectors"][0]["features"][4]["additional_configuration"] = []
+    [row] = of(rows(facts), "guardduty_protection")
+    assert (row["status"], row["detail"].endswith("(agent installed by the operator)")) == ("pass", True)
+
+
+def test_guardduty_skipped_without_observability_tier() -> None:
+    facts = compliant()
+    facts["guardduty_detectors"], facts["sns_topics"] = [], []
+    [row] = of(rows(facts), "guardduty_protection")
+    assert (row["status"], row["detail"]) == ("skip", "no GuardDuty detector and observability tier not built")

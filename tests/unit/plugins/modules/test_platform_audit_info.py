@@ -254,3 +254,33 @@ def test_reads_ecs_services_and_dashboards_on_demand(audit: Callable[..., dict],
     assert service["images"] == [{"name": "prestashop", "image": "repo/shop@sha256:" + "a" * 64}]
     assert "not-to-be-read" not in str(result)
     assert [d["dashboard_name"] for d in result["dashboards"]] == ["shop-prod", "shop-prod-extra"]
+
+
+def test_reads_the_guardduty_detector_and_its_features(audit: Callable[..., dict], clean_emulator: Any) -> None:
+    guardduty = client("guardduty", clean_emulator)
+    detector_id = guardduty.create_detector(
+        Enable=True,
+        Tags={"Owner": "security-team"},
+        Features=[
+            {"Name": "S3_DATA_EVENTS", "Status": "ENABLED"},
+            {
+                "Name": "RUNTIME_MONITORING",
+                "Status": "ENABLED",
+                "AdditionalConfiguration": [{"Name": "EC2_AGENT_MANAGEMENT", "Status": "ENABLED"}],
+            },
+        ],
+    )["DetectorId"]
+    [detector] = audit(sections=["guardduty_detectors"])["guardduty_detectors"]
+    assert detector == {
+        "detector_id": detector_id,
+        "status": "ENABLED",
+        "tags": {"Owner": "security-team"},  # account-wide: read whoever made it
+        "features": [
+            {"name": "S3_DATA_EVENTS", "status": "ENABLED", "additional_configuration": []},
+            {
+                "name": "RUNTIME_MONITORING",
+                "status": "ENABLED",
+                "additional_configuration": [{"name": "EC2_AGENT_MANAGEMENT", "status": "ENABLED"}],
+            },
+        ],
+    }
