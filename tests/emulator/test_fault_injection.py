@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -147,3 +153,47 @@ def test_refuses_bad_settings_and_is_off_by_default(clean_emulator: Any) -> None
         _faults(clean_emulator.url, {"throttle": 0.8, "error": 0.5})
     assert raised.value.code == 400
     assert b"sum at most 1" in raised.value.read()
+
+
+def _start(env_setting: str) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, KSTORE_EMULATOR_FAULTS=env_setting)
+    server = Path(__file__).resolve().parents[2] / "tools/emulator/server.py"
+    proc = subprocess.Popen(
+        [sys.executable, str(server), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def test_kstore_emulator_faults_at_start() -> None:
+    proc, url = _start("throttle=0.25,error=0.05,seed=17,services=s3+kms")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status = _faults(url)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the emulator did not start"
+                time.sleep(0.3)
+        assert (status["throttle"], status["error"], status["seed"], status["services"]) == (
+            0.25,
+            0.05,
+            17,
+            ["kms", "s3"],
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_a_bad_setting_at_start_stops_the_emulator() -> None:
+    proc, _ = _start("throttle=2")
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert b"must be in 0..1" in stderr
