@@ -20,9 +20,9 @@ description:
     boto3 tools the playbooks run).
   - Each comes from O(_input) when it sets it, else from the controller's environment (an C(export) in the shell
     that runs C(ansible-playbook)), else from the defaults O(retry_mode) and O(max_attempts).
-  - The defaults follow AWS's guidance for a busy account: botocore's C(standard) mode (exponential backoff with
-    jitter, retries on throttling, transient and 5xx errors) with 10 attempts in all (botocore's own default is
-    C(legacy), 5 attempts for most services and 3 in C(standard)).
+  - The defaults follow AWS's guidance for a busy account, botocore's C(standard) mode (exponential backoff with
+    jitter, retries on throttling, transient and 5xx errors) with 10 attempts in all; botocore's own default is
+    C(legacy) with 5 attempts for most services, and 3 in C(standard).
   - Refuses a mode other than C(legacy), C(standard), C(adaptive) and attempts outside 1..50, naming the setting.
 options:
   _input:

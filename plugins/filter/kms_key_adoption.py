@@ -19,7 +19,7 @@ description:
     finds. This filter, given the tier's keys found by their tags (C(amazon.aws.kms_key_info)), says which key
     to manage and which keys are surplus.
   - The key to manage (C(key_id)) is the key that carries O(alias); when none does, the oldest key that has no
-    alias at all (it is adopted: the role aliases it instead of creating another one); empty when there is neither
+    alias at all (it is adopted, the role aliases it instead of creating another one); empty when there is neither
     (the role creates the key).
   - C(surplus) lists the ARNs of the other keys without any alias (a second interrupted run's), which the role
     schedules for deletion. Keys with another alias, AWS-managed keys and keys pending deletion are left alone.

@@ -108,7 +108,7 @@ def test_same_seed_same_faults(faults: Callable[..., dict[str, Any]], clean_emul
 
     def outcomes() -> list[str]:
         seen = []
-        for _ in range(40):
+        for _attempt in range(40):
             try:
                 sts.get_caller_identity()
                 seen.append("ok")
@@ -193,7 +193,7 @@ def test_kstore_emulator_faults_at_start() -> None:
 
 
 def test_a_bad_setting_at_start_stops_the_emulator() -> None:
-    proc, _ = _start("throttle=2")
-    _, stderr = proc.communicate(timeout=60)
+    proc, _url = _start("throttle=2")
+    stderr = proc.communicate(timeout=60)[1]
     assert proc.returncode != 0
     assert b"must be in 0..1" in stderr

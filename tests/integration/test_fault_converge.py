@@ -8,12 +8,15 @@ what is measured is the storage tier alone, under 3 minutes."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -89,3 +92,33 @@ def test_storage_tier_converges_through_throttling_and_5xx(
     # the faults were there, S3's SlowDown included
     assert status["injected"]["throttle"] > 0 and status["injected"]["error"] > 0
     assert any(k.startswith("throttle s3:") for k in status["injected"]["by_action"])
+
+
+def _fault_converge() -> Any:
+    path = Path(__file__).resolve().parents[2] / "tools/fault_converge.py"
+    spec = importlib.util.spec_from_file_location("fault_converge", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fault_converge"] = module  # its dataclass needs it
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fault_converge_reads_failed_tasks_and_tiers() -> None:
+    tool = _fault_converge()
+    output = "\n".join(
+        [
+            "TASK [kstore.platform.storage : Buckets] ***",
+            "failed: [localhost] (item=media) => {...}",
+            "failed: [localhost] (item=logs) => {...}",
+            "TASK [kstore.platform.database : Probe] ***",
+            "fatal: [localhost]: FAILED! => {...}",
+            "...ignoring",
+            "TASK [kstore.platform.edge : ALB] ***",
+            "ok: [localhost]",
+        ]
+    )
+    assert tool.failed_tasks(output) == ["kstore.platform.storage : Buckets"]
+    # site.yml's tiers but those that need Docker, in its order; the summary (read-only) last
+    assert tool.AWS_TIERS[:3] == ["network", "security", "storage"] and tool.AWS_TIERS[-1] == "summary"
+    assert "image" not in tool.AWS_TIERS and "preflight" not in tool.AWS_TIERS
