@@ -238,8 +238,8 @@ def converge(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "prerequisites": prerequisites,
         "faults": {"throttle": args.throttle, "error": args.error, "seed": args.seed},
         "retry": {
-            "mode": args.retry_mode or "platform default",
-            "max_attempts": args.max_attempts or "platform default",
+            "mode": args.retry_mode or "platform default (standard)",
+            "max_attempts": args.max_attempts or "platform default (10)",
         },
         "runs": [asdict(r) for r in runs],
         "failed_tasks": fault_converge.failed_tasks,
@@ -275,7 +275,7 @@ def main() -> int:
     else:
         print(
             f"\nfaults {args.throttle:.0%} throttling + {args.error:.0%} 5xx (seed {args.seed}), "
-            f"retry {report['retry']['mode']} / {report['retry']['max_attempts']} attempts, tiers {report['tiers']}"
+            f"retry mode {report['retry']['mode']}, attempts {report['retry']['max_attempts']}, tiers {report['tiers']}"
         )
         print(f"{'run':<20}{'seconds':>9}{'changed':>9}{'failed':>8}{'requests':>10}{'throttled':>11}{'5xx':>6}")
         for run in report["runs"]:
