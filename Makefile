@@ -8,7 +8,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 INVENTORY ?= inventories/local
 SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help deps up down destroy audit test lint sanity unit e2e molecule bench bench-memory build clean
+.PHONY: help deps up down destroy audit test lint sanity unit e2e molecule bench bench-memory fault-converge build clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ molecule: ## Every molecule scenario, MOLECULE_JOBS at a time, each on its own e
 bench: deps ## Per tier in site.yml order: create / no-op / --check / absent seconds, changes, AWS requests
 	tools/localenv up
 	python tools/bench.py $(BENCH_ARGS)
+
+fault-converge: deps ## site.yml's AWS tiers through 25 % throttling + 5 % 5xx on a private emulator: failures, re-run changes, overhead
+	python tools/fault_converge.py $(FAULT_ARGS)
 
 bench-memory: ## Memory of the running local platform (data plane containers, emulator, registry, engine), MiB
 	python tools/bench_memory.py

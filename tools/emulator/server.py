@@ -8,10 +8,14 @@ Besides the AWS APIs it answers:
 - ``GET  /_kstore/requests``        -> {"total": N, "by_action": {"ec2:DescribeVpcs": 3, ...}}
 - ``POST /_kstore/requests/reset``  -> zeroes the counter
 - ``GET  /_kstore/health``          -> {"status": "ok", "patches": [...]}
+- ``GET  /_kstore/faults``          -> the fault injection settings and what was injected (tools/emulator/faults.py)
+- ``POST /_kstore/faults``          -> new settings, JSON ``{"throttle": 0.25, "error": 0.05, "seed": 17}``; ``{}`` off
 - ``GET  /_kstore/dataplane/state``, ``POST /_kstore/dataplane/report`` and ``/detach``: the local data plane's
   bridge (tools/emulator/dataplane_bridge.py)
 
-Only AWS API calls are counted; moto's own ``/moto-api`` and ``/_kstore`` are not.
+Only AWS API calls are counted; moto's own ``/moto-api`` and ``/_kstore`` are not. Fault injection is off unless
+``--faults`` or ``KSTORE_EMULATOR_FAULTS`` (``throttle=0.25,error=0.05,seed=17``) or ``POST /_kstore/faults`` sets
+it; an injected fault is counted as a request (the client sent it) and never reaches moto.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
+import faults  # noqa: E402
+from faults import Faults  # noqa: E402
+
 # AWS-managed policies (AmazonSSMManagedInstanceCore, ...) must exist, as on AWS.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 # A DNS-validated ACM certificate is issued 5 s after the request (moto's default: 60 s); AWS takes minutes once
@@ -41,11 +48,12 @@ os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "5")
 class RequestCounter:
     """WSGI middleware counting AWS API requests by service:action."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], patches: list[str]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], patches: list[str], faults: Faults | None = None) -> None:
         self.app = app
         self.patches = patches
         self.lock = threading.Lock()
         self.counts: Counter[str] = Counter()
+        self.faults = faults or Faults()
 
     @staticmethod
     def _action(environ: dict[str, Any]) -> str:
@@ -65,7 +73,7 @@ class RequestCounter:
             form = parse_qs(body.decode("utf-8", "replace"))
             if "Action" in form:
                 return form["Action"][0]
-        return f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '/')}"
+        return _rest_action(environ)
 
     @staticmethod
     def _service(environ: dict[str, Any]) -> str:
@@ -110,13 +118,35 @@ class RequestCounter:
                     )
             if path == "/_kstore/health":
                 return self._json(start_response, {"status": "ok", "patches": self.patches})
+            if path == "/_kstore/faults":
+                return self._faults(environ, start_response)
             if path.startswith("/_kstore/dataplane/"):
                 return self._dataplane(environ, start_response, path)
         elif not path.startswith("/moto-api"):
-            key = f"{self._service(environ)}:{self._action(environ)}"
+            service, action = self._service(environ), self._action(environ)
             with self.lock:
-                self.counts[key] += 1
+                self.counts[f"{service}:{action}"] += 1
+            kind = self.faults.decide(service, action)
+            if kind:
+                from_query = not environ.get("HTTP_X_AMZ_TARGET") and action != _rest_action(environ)
+                return self.faults.answer(kind, faults.protocol(service, environ, from_query), environ, start_response)
         return self.app(environ, start_response)
+
+    def _faults(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            try:
+                settings = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                return self._json(start_response, self.faults.configure(settings))
+            except (ValueError, TypeError) as exc:
+                body = str(exc).encode()
+                start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+                return [body]
+        return self._json(start_response, self.faults.status())
+
+
+def _rest_action(environ: dict[str, Any]) -> str:
+    return f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '/')}"
 
 
 def _look_up_access_keys_in_existing_iam_partitions() -> None:
@@ -139,7 +169,7 @@ def _look_up_access_keys_in_existing_iam_partitions() -> None:
     models.get_account_id_from = get_account_id_from
 
 
-def build_app() -> RequestCounter:
+def build_app(fault_settings: str = "") -> RequestCounter:
     import fidelity
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
@@ -148,20 +178,30 @@ def build_app() -> RequestCounter:
     import dataplane_bridge
 
     dataplane_bridge.install()
-    return RequestCounter(DomainDispatcherApplication(create_backend_app), patches)
+    injector = Faults()
+    if fault_settings:
+        injector.configure(faults.parse_setting(fault_settings))
+    return RequestCounter(DomainDispatcherApplication(create_backend_app), patches, injector)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("KSTORE_EMULATOR_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("KSTORE_EMULATOR_PORT", "4566")))
+    parser.add_argument(
+        "--faults",
+        default=os.environ.get("KSTORE_EMULATOR_FAULTS", ""),
+        help="fault injection, e.g. throttle=0.25,error=0.05,seed=17 (tools/emulator/faults.py)",
+    )
     args = parser.parse_args(argv)
+    if args.faults:
+        Faults().configure(faults.parse_setting(args.faults))  # refuse a bad setting before serving
     os.environ["MOTO_PORT"] = str(args.port)
 
     from werkzeug.serving import run_simple
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    run_simple(args.host, args.port, build_app(), threaded=True, use_reloader=False)
+    run_simple(args.host, args.port, build_app(args.faults), threaded=True, use_reloader=False)
     return 0
 
 
