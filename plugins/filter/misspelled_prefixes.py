@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.kstore.platform.plugins.module_utils.edit_distance import distance
 
 DOCUMENTATION = r"""
 name: misspelled_prefixes
@@ -52,22 +53,6 @@ _value:
 """
 
 
-def _distance(one: str, other: str) -> int:
-    """Edits (insert, delete, replace, swap of neighbours) from one to other (optimal string alignment)."""
-    rows = [[0] * (len(other) + 1) for _row in range(len(one) + 1)]
-    for i in range(len(one) + 1):
-        rows[i][0] = i
-    for j in range(len(other) + 1):
-        rows[0][j] = j
-    for i in range(1, len(one) + 1):
-        for j in range(1, len(other) + 1):
-            cost = 0 if one[i - 1] == other[j - 1] else 1
-            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and one[i - 1] == other[j - 2] and one[i - 2] == other[j - 1]:
-                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
-    return rows[-1][-1]
-
-
 def misspelled_prefixes(names: Any, prefixes: Any) -> list[dict[str, str]]:
     if isinstance(names, str) or not isinstance(names, (list, tuple)):
         raise AnsibleFilterError("misspelled_prefixes: the input must be a list of variable names")
@@ -85,7 +70,7 @@ def misspelled_prefixes(names: Any, prefixes: Any) -> list[dict[str, str]]:
                 continue
             head = "_".join(words[:size])
             limit = 1 if len(prefix) < 6 else 2
-            if head != prefix and _distance(head, prefix) <= limit:
+            if head != prefix and distance(head, prefix) <= limit:
                 suggestion = "_".join([prefix, *words[size:]])
                 found.append({"name": name, "prefix": prefix, "suggestion": suggestion})
                 break

@@ -98,3 +98,26 @@ def test_site_stops_before_any_aws_call_on_credentials_in_the_environment_variab
     remote = {**environment, "AWS_ENDPOINT_URL": "https://ecs.example.com"}
     result = run_playbook("playbooks/site.yml", {"platform_aws_environment": remote})
     assert_rejected(result, "platform_aws_environment holds AWS_ACCESS_KEY_ID")
+
+
+def test_site_stops_before_any_aws_call_on_a_misspelled_option_and_says_what_was_meant(
+    assert_rejected, run_playbook
+) -> None:
+    """Issue 17 point 3: service_desired_cout would be refused by the service role only when it runs, after the
+    earlier tiers changed AWS; the preflight refuses it first, naming the option meant."""
+    result = run_playbook("playbooks/site.yml", {"service_desired_cout": 3, "database_instance_clas": "db.t4g.micro"})
+    assert_rejected(
+        result,
+        "database_instance_clas is no variable of the collection's roles: did you mean database_instance_class?",
+        "service_desired_cout is no variable of the collection's roles: did you mean service_desired_count?",
+    )
+
+
+def test_a_users_own_variable_with_a_tier_prefix_is_declared_in_platform_foreign_variables(
+    assert_rejected, run_playbook
+) -> None:
+    result = run_playbook("playbooks/preflight.yml", {"network_team_email": "noc@example.com"})
+    assert_rejected(result, "network_team_email is no variable of the collection's roles", "platform_foreign_variables")
+    declared = {"network_team_email": "noc@example.com", "platform_foreign_variables": ["^network_team_"]}
+    result = run_playbook("playbooks/preflight.yml", declared)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
