@@ -140,6 +140,10 @@ def test_audit_passes_on_a_fresh_platform(platform: dict[str, Any]) -> None:
         "cache_encrypted_in_transit",
         "cache_auth",
         "cache_multi_az",
+        "efs_policy_tls",
+        "s3_access_logging",
+        "secret_resource_policy",
+        "service_role_confused_deputy",
     } <= passed
 
 
@@ -178,6 +182,31 @@ def _break_controls(url: str) -> list[tuple[str, str]]:
     media = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(f"{PREFIX}-media"))
     s3.delete_public_access_block(Bucket=media)
     expected.append(("s3_public_access_blocked", media))
+    s3.put_bucket_logging(Bucket=media, BucketLoggingStatus={})
+    expected.append(("s3_access_logging", media))
+
+    efs = client("efs", url)
+    systems = [f for f in efs.describe_file_systems()["FileSystems"] if f.get("Name") == f"{PREFIX}-efs"]
+    efs.delete_file_system_policy(FileSystemId=systems[0]["FileSystemId"])
+    expected.append(("efs_policy_tls", f"{PREFIX}-efs"))
+
+    secretsmanager = client("secretsmanager", url)
+    secretsmanager.delete_resource_policy(SecretId=f"{NAME}/{ENV}/database")
+    expected.append(("secret_resource_policy", f"{NAME}/{ENV}/database"))
+
+    iam = client("iam", url)
+    iam.update_assume_role_policy(
+        RoleName=f"{PREFIX}-backup",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
+            }
+        ),
+    )
+    expected.append(("service_role_confused_deputy", f"{PREFIX}-backup"))
 
     ecr = client("ecr", url)
     repos = [r for r in ecr.describe_repositories()["repositories"] if r["repositoryName"].startswith(PREFIX)]
