@@ -32,7 +32,7 @@ options:
   target_bucket:
     description:
       - The bucket the logs are written to (same region and account). Required when O(state=present). S3 accepts
-        the logged bucket itself, which makes an endless loop of logs: the module refuses it.
+        the logged bucket itself, which makes an endless loop of logs; the module refuses it.
     type: str
   target_prefix:
     description:
