@@ -28,7 +28,8 @@ options:
   wanted:
     description: The wanted policy, a dict.
     type: dict
-    required: true"""
+    required: true
+"""
 
 EXAMPLES = r"""
 - name: The database secret's policy, unchanged when AWS already holds it

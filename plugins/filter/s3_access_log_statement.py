@@ -37,7 +37,8 @@ options:
   partition:
     description: The AWS partition.
     type: str
-    default: aws"""
+    default: aws
+"""
 
 EXAMPLES = r"""
 - name: The grant for the media bucket

@@ -40,7 +40,8 @@ options:
   caller_arn:
     description: The ARN of the identity that converges the platform; empty for none.
     type: str
-    default: """""
+    default: ""
+"""
 
 EXAMPLES = r"""
 - name: The database secret's policy
