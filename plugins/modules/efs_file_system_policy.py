@@ -52,7 +52,7 @@ attributes:
 notes:
   - The IAM actions used are C(elasticfilesystem:DescribeFileSystemPolicy), C(elasticfilesystem:PutFileSystemPolicy)
     and C(elasticfilesystem:DeleteFileSystemPolicy).
-  - In check mode a file system that does not exist yet is reported as RV(changed) with O(state=present) (it would
+  - In check mode a file system that does not exist yet is reported as C(changed) with O(state=present) (it would
     get the policy once created), and unchanged with O(state=absent).
 """
 

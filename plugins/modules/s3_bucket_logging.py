@@ -52,7 +52,7 @@ attributes:
     support: full
 notes:
   - The IAM actions used are C(s3:GetBucketLogging) and C(s3:PutBucketLogging).
-  - In check mode a bucket that does not exist yet is reported as RV(changed) with O(state=present).
+  - In check mode a bucket that does not exist yet is reported as C(changed) with O(state=present).
 """
 
 EXAMPLES = r"""

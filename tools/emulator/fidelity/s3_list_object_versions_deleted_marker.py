@@ -40,7 +40,7 @@ def apply() -> None:
             if key_marker and version_id_marker:
                 bucket = self.get_bucket(bucket_name)
                 versions = sorted(
-                    itertools.chain(*(listed for _, listed in bucket.keys.iterlists())),
+                    itertools.chain(*(listed for _key, listed in bucket.keys.iterlists())),
                     key=lambda v: (v.name, -unix_time_millis(v.last_modified)),
                 )
                 if not any(v.name == key_marker and v.version_id == version_id_marker for v in versions):
