@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,11 @@ def test_audit_passes_on_a_fresh_platform(platform: dict[str, Any]) -> None:
         if row["status"] == "fail":
             assert not row["required"], row  # informative only (local inventory), with its reason
     # Every control is reported; the tiers this platform builds make their controls pass, not skip.
+    # audit_controls imports module_utils as ansible_collections.kstore.platform: the checkout's .collections link
+    # (tests/unit/conftest.py adds it too, but this file may run alone)
+    collections = str(ROOT.parents[2] if ROOT.parents[1].name == "ansible_collections" else ROOT / ".collections")
+    if collections not in sys.path:
+        sys.path.insert(0, collections)
     spec = importlib.util.spec_from_file_location("audit_controls", ROOT / "plugins/filter/audit_controls.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
