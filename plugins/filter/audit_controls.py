@@ -29,8 +29,8 @@ options:
       - The gathered settings, a dict with C(platform_name), C(platform_env) and the keys C(rds_instances),
         C(efs), C(buckets), C(log_groups), C(vpcs), C(security_groups), C(instances), C(kms_keys), C(trails),
         C(load_balancers), C(ecr_repositories), C(launch_templates), C(web_acls), C(secrets), C(task_definitions),
-        C(flow_logs), C(sns_topics), C(cache_replication_groups), C(guardduty_detectors) (a missing key is an
-        empty list).
+        C(flow_logs), C(sns_topics), C(cache_replication_groups), C(guardduty_detectors), C(efs_policies),
+        C(iam_roles) (a missing key is an empty list).
     type: dict
     required: true
   requirements:
@@ -74,6 +74,15 @@ TLS12_POLICY = re.compile(r"^ELBSecurityPolicy-(TLS13-|TLS-1-2-|FS-1-2-)")
 SECRET_NAME = re.compile(
     r"(PASS(WORD|WD)?|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL|COOKIE_(KEY|IV)|AUTH)", re.IGNORECASE
 )
+# Service principals that pass no aws:SourceAccount / aws:SourceArn when they assume a role: a condition on them
+# would stop the service (EC2 instance profiles: the IAM user guide's confused-deputy page lists no source for them).
+NO_SOURCE_CONTEXT_SERVICES = ("ec2.amazonaws.com",)
+SOURCE_KEYS = ("aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths")
+EFS_CLIENT_ACTIONS = (
+    "elasticfilesystem:clientmount",
+    "elasticfilesystem:clientwrite",
+    "elasticfilesystem:clientrootaccess",
+)
 # Secrets whose kind Secrets Manager can rotate (a rotation function exists for database / Redis credentials).
 ROTATABLE_SUFFIXES = ("/database", "/cache")
 
@@ -94,9 +103,11 @@ CONTROLS: dict[str, tuple[str, str]] = {
     "cache_auth": ("ElastiCache AUTH token or RBAC user group", "cache"),
     "cache_multi_az": ("ElastiCache Multi-AZ with automatic failover", "cache"),
     "efs_encrypted": ("EFS encrypted at rest", "storage"),
+    "efs_policy_tls": ("EFS file-system policy: TLS only, named principals through access points only", "storage"),
     "s3_encrypted": ("S3 default encryption", "storage"),
     "s3_public_access_blocked": ("S3 public access block, all four settings", "storage"),
     "s3_tls_only": ("S3 bucket policy denies non-TLS requests", "storage"),
+    "s3_access_logging": ("S3 server access logging of the media and backups buckets, not into themselves", "storage"),
     "logs_encrypted": ("CloudWatch log group encrypted with KMS", "network"),
     "ecr_encrypted": ("ECR repository encrypted with KMS", "registry"),
     "ecr_scan_on_push": ("ECR scan on push", "registry"),
@@ -104,6 +115,10 @@ CONTROLS: dict[str, tuple[str, str]] = {
     "sns_encrypted": ("SNS topic encrypted with KMS", "observability"),
     "secrets_encrypted": ("Secrets Manager secret encrypted with a customer key", "database"),
     "secrets_rotation": ("Secrets Manager rotation on, where the secret allows it", "database"),
+    "secret_resource_policy": (
+        "Secrets Manager resource policy denies other accounts and other principals",
+        "database",
+    ),
     "ebs_encrypted": ("EBS volumes of the launch template encrypted", "cluster"),
     "imdsv2_required": ("IMDSv2 required (launch templates and instances)", "cluster"),
     "no_key_pairs": ("No EC2 key pair on launch templates and instances", "cluster"),
@@ -115,6 +130,10 @@ CONTROLS: dict[str, tuple[str, str]] = {
     "alb_waf": ("ALB protected by a WAF web ACL", "edge"),
     "waf_logging": ("WAF web ACL logging on", "edge"),
     "kms_rotation": ("KMS customer key rotation on", "security"),
+    "service_role_confused_deputy": (
+        "Service roles trust their service with aws:SourceAccount / aws:SourceArn where it supports them",
+        "security",
+    ),
     "cloudtrail_logging": ("CloudTrail trail logging", "observability"),
     "cloudtrail_log_validation": ("CloudTrail log file validation on", "observability"),
     "guardduty_protection": ("GuardDuty on with S3, EBS malware and runtime protection", "observability"),
@@ -269,6 +288,12 @@ class Audit:
             lambda f: _flag(f.get("encrypted"), "encrypted", "NOT encrypted"),
             f"no EFS file system of {self.prefix} (storage tier not built)",
         )
+        self.each(
+            "efs_policy_tls",
+            [(f.get("name") or f.get("file_system_id", ""), f) for f in self.items("efs_policies")],
+            lambda f: _efs_policy(f.get("policy")),
+            f"no EFS file system of {self.prefix} (storage tier not built)",
+        )
 
     def s3(self) -> None:
         buckets = [(b.get("name", ""), b) for b in self.items("buckets") if b.get("name", "").startswith(self.prefix)]
@@ -276,6 +301,14 @@ class Audit:
         self.each("s3_encrypted", buckets, _bucket_encryption, absent)
         self.each("s3_public_access_blocked", buckets, _bucket_public_access_block, absent)
         self.each("s3_tls_only", buckets, _bucket_tls_only, absent)
+        logged = [
+            (name, b)
+            for name, b in buckets
+            if _tags(b).get("Purpose") in ("media", "backups")
+            or _tags({"tags": b.get("bucket_tagging")}).get("Purpose") in ("media", "backups")
+            or re.match(rf"^{re.escape(self.prefix)}-(media|backups)-", name)
+        ]
+        self.each("s3_access_logging", logged, _bucket_logging, f"no media or backups bucket of {self.prefix}")
 
     def logs(self) -> None:
         markers = (f"/{self.name}/{self.env}/", f"{self.prefix}-", f"{self.prefix}/", f"aws-waf-logs-{self.prefix}")
@@ -335,6 +368,7 @@ class Audit:
             return True, f"KMS {key}"
 
         self.each("secrets_encrypted", secrets, encrypted, absent)
+        self.each("secret_resource_policy", secrets, _secret_policy, absent)
         rotatable = [
             (n, s)
             for n, s in secrets
@@ -473,6 +507,19 @@ class Audit:
             f"no customer key of {self.prefix} (security tier not built)",
         )
 
+    def service_roles(self) -> None:
+        roles = [
+            (r.get("role_name", ""), r)
+            for r in self.items("iam_roles")
+            if _service_principals(r.get("assume_role_policy_document"))
+        ]
+        self.each(
+            "service_role_confused_deputy",
+            roles,
+            lambda r: _trust_conditions(r.get("assume_role_policy_document")),
+            f"no service role named {self.prefix}-* (security tier not built)",
+        )
+
     def cloudtrail(self) -> None:
         trails = self.items("trails")
         ours = [t for t in trails if t.get("name", "").startswith(self.prefix) or self.ours(t)]
@@ -568,6 +615,7 @@ class Audit:
             self.security_groups,
             self.load_balancers,
             self.kms,
+            self.service_roles,
             self.cloudtrail,
             self.guardduty,
             self.flow_logs,
@@ -632,6 +680,129 @@ def _bucket_tls_only(bucket: dict) -> tuple[bool, str]:
         if statement.get("Effect") == "Deny" and everyone and str(secure).lower() == "false":
             return True, "denies aws:SecureTransport false"
     return False, "no Deny of aws:SecureTransport false in the bucket policy"
+
+
+def _policy_document(policy: Any) -> dict:
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy) if policy else {}
+        except ValueError:
+            return {}
+    return policy if isinstance(policy, dict) else {}
+
+
+def _statements(policy: Any) -> list[dict]:
+    statements = _policy_document(policy).get("Statement") or []
+    return [statements] if isinstance(statements, dict) else [s for s in statements if isinstance(s, dict)]
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value] if value is not None else []
+
+
+def _everyone(principal: Any) -> bool:
+    return principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))
+
+
+def _condition_keys(statement: dict) -> dict[str, Any]:
+    """Every condition key of a statement (lower-cased, whatever the operator) with its value."""
+    keys: dict[str, Any] = {}
+    for operator in (statement.get("Condition") or {}).values():
+        if isinstance(operator, dict):
+            keys.update({str(k).lower(): v for k, v in operator.items()})
+    return keys
+
+
+def _efs_policy(policy: Any) -> tuple[bool, str]:
+    statements = _statements(policy)
+    if not statements:
+        return False, "no file-system policy: EFS's default lets any client that reaches a mount target in"
+    tls = any(
+        s.get("Effect") == "Deny"
+        and _everyone(s.get("Principal"))
+        and str(_condition_keys(s).get("aws:securetransport")).lower() == "false"
+        for s in statements
+    )
+    open_allows = [
+        s.get("Sid") or "(no Sid)"
+        for s in statements
+        if s.get("Effect") == "Allow" and _everyone(s.get("Principal")) and not _condition_keys(s)
+    ]
+    through_access_points = any(
+        "elasticfilesystem:accesspointarn" in _condition_keys(s)
+        and {a.lower() for a in _as_list(s.get("Action"))} & set(EFS_CLIENT_ACTIONS)
+        for s in statements
+    )
+    problems = (
+        ([] if tls else ["no Deny of aws:SecureTransport false"])
+        + ([f"unconditional Allow to everyone ({', '.join(open_allows)})"] if open_allows else [])
+        + ([] if through_access_points else ["client access not tied to access points"])
+    )
+    if problems:
+        return False, "; ".join(problems)
+    return True, "TLS only; client actions through the platform's access points only"
+
+
+def _bucket_logging(bucket: dict) -> tuple[bool, str]:
+    config = bucket.get("bucket_logging") or {}
+    enabled = config.get("LoggingEnabled") or config.get("logging_enabled") or {}
+    target = enabled.get("TargetBucket") or enabled.get("target_bucket")
+    if not target:
+        return False, "server access logging off"
+    if target == bucket.get("name"):
+        return False, "logs into itself (an endless loop of log writes)"
+    prefix = enabled.get("TargetPrefix") or enabled.get("target_prefix") or ""
+    return True, f"logs to {target}/{prefix}"
+
+
+def _secret_policy(secret: dict) -> tuple[bool, str]:
+    statements = _statements(secret.get("resource_policy"))
+    if not statements:
+        return False, "no resource policy"
+    other_accounts = any(
+        s.get("Effect") == "Deny" and _everyone(s.get("Principal")) and "aws:principalaccount" in _condition_keys(s)
+        for s in statements
+    )
+    other_principals = any(
+        s.get("Effect") == "Deny"
+        and _everyone(s.get("Principal"))
+        and {"aws:principalarn", "aws:userid", "aws:principaltag"} & set(_condition_keys(s))
+        for s in statements
+    )
+    if not other_accounts:
+        return False, "no Deny of other accounts (aws:PrincipalAccount)"
+    if not other_principals:
+        return False, "no Deny of other principals of the account (aws:PrincipalArn)"
+    return True, "other accounts and other principals denied"
+
+
+def _service_principals(document: Any) -> list[str]:
+    return sorted(
+        {
+            service
+            for s in _statements(document)
+            if s.get("Effect") == "Allow" and isinstance(s.get("Principal"), dict)
+            for service in _as_list(s["Principal"].get("Service"))
+        }
+    )
+
+
+def _trust_conditions(document: Any) -> tuple[bool, str]:
+    unguarded, exempt = [], []
+    for statement in _statements(document):
+        principal = statement.get("Principal")
+        if statement.get("Effect") != "Allow" or not isinstance(principal, dict):
+            continue
+        services = _as_list(principal.get("Service"))
+        if not services or set(SOURCE_KEYS) & set(_condition_keys(statement)):
+            continue
+        exempt += [s for s in services if s in NO_SOURCE_CONTEXT_SERVICES]
+        unguarded += [s for s in services if s not in NO_SOURCE_CONTEXT_SERVICES]
+    if unguarded:
+        return False, "trusts " + ", ".join(unguarded) + " without aws:SourceAccount / aws:SourceArn"
+    if exempt:
+        return True, ", ".join(exempt) + " sets no source keys (AWS): no condition possible"
+    return True, "aws:SourceAccount / aws:SourceArn on " + ", ".join(_service_principals(document))
 
 
 def _cache_at_rest(group: dict) -> tuple[bool, str]:

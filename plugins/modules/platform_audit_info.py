@@ -51,6 +51,8 @@ options:
       - guardduty_detectors
       - ecs_services
       - dashboards
+      - efs_policies
+      - iam_roles
     default:
       - ecr_repositories
       - launch_templates
@@ -61,6 +63,8 @@ options:
       - sns_topics
       - cache_replication_groups
       - guardduty_detectors
+      - efs_policies
+      - iam_roles
     # ecs_services and dashboards are not read by default: the audit judges neither; playbooks/summary.yml and
     # playbooks/diagram.yml ask for them.
 extends_documentation_fragment:
@@ -80,7 +84,8 @@ notes:
     C(wafv2:ListResourcesForWebACL), C(wafv2:GetLoggingConfiguration), C(secretsmanager:ListSecrets),
     C(ecs:ListTaskDefinitionFamilies), C(ecs:DescribeTaskDefinition), C(sns:ListTopics),
     C(sns:GetTopicAttributes), C(elasticache:DescribeReplicationGroups), C(elasticache:ListTagsForResource),
-    C(guardduty:ListDetectors) and C(guardduty:GetDetector);
+    C(guardduty:ListDetectors), C(guardduty:GetDetector), C(secretsmanager:GetResourcePolicy),
+    C(elasticfilesystem:DescribeFileSystems), C(elasticfilesystem:DescribeFileSystemPolicy) and C(iam:ListRoles);
     with O(sections) C(ecs_services) also C(ecs:ListClusters), C(ecs:DescribeClusters), C(ecs:ListServices),
     C(ecs:DescribeServices) and C(ecs:DescribeTaskDefinition), with C(dashboards) C(cloudwatch:ListDashboards).
   - Web ACLs are read in the C(REGIONAL) scope (the one an Application Load Balancer uses).
@@ -152,7 +157,7 @@ web_acls:
 secrets:
   description:
     - The secrets named C(<platform_name>/<platform_env>/*) or tagged with the platform (metadata only, never a
-      value).
+      value), each with its resource policy as Secrets Manager returns it (C(resource_policy), text, empty when none).
   returned: when O(sections) has C(secrets)
   type: list
   elements: dict
@@ -163,6 +168,7 @@ secrets:
       rotation_enabled: false
       rotation_lambda_arn: ""
       owning_service: ""
+      resource_policy: '{"Version":"2012-10-17","Statement":[...]}'
 task_definitions:
   description:
     - The latest ACTIVE revision of each task definition family named C(<prefix>-*); containers carry the names of
@@ -256,6 +262,33 @@ ecs_services:
           target_group_arns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-prod-app/abc"]
           capacity_providers: [shop-prod-ecs]
           images: [{name: prestashop, image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop-prod@sha256:..."}]
+efs_policies:
+  description:
+    - The file systems tagged C(Platform)/C(Environment) with their file-system policy (C(policy), a dict, C({}) when
+      the file system has none - EFS's default policy, which lets any client in).
+  returned: when O(sections) has C(efs_policies)
+  type: list
+  elements: dict
+  sample:
+    - file_system_id: fs-0123456789abcdef0
+      name: shop-prod-efs
+      policy: {Version: "2012-10-17", Statement: [{Sid: DenyInsecureTransport, Effect: Deny}]}
+iam_roles:
+  description:
+    - The IAM roles named C(<prefix>-*) with their trust policy (C(assume_role_policy_document), a dict).
+  returned: when O(sections) has C(iam_roles)
+  type: list
+  elements: dict
+  sample:
+    - role_name: shop-prod-backup
+      arn: arn:aws:iam::123456789012:role/shop-prod-backup
+      assume_role_policy_document:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: backup.amazonaws.com}
+            Action: sts:AssumeRole
+            Condition: {StringEquals: {"aws:SourceAccount": "123456789012"}}
 dashboards:
   description: The CloudWatch dashboards named C(<prefix>) or C(<prefix>-*).
   returned: when O(sections) has C(dashboards)
@@ -266,7 +299,9 @@ dashboards:
       dashboard_arn: arn:aws:cloudwatch::123456789012:dashboard/shop-prod
 """
 
+import json
 from typing import Any
+from urllib.parse import unquote
 
 try:
     import botocore
@@ -291,6 +326,8 @@ SECTIONS = [
     "guardduty_detectors",
     "ecs_services",
     "dashboards",
+    "efs_policies",
+    "iam_roles",
 ]
 # What playbooks/audit.yml reads: every section but those the audit does not judge.
 DEFAULT_SECTIONS = [s for s in SECTIONS if s not in ("ecs_services", "dashboards")]
@@ -410,8 +447,59 @@ def secrets(module: AnsibleAWSModule, name: str, env: str) -> list[dict[str, Any
             "rotation_lambda_arn": secret.get("RotationLambdaARN", ""),
             "owning_service": secret.get("OwningService", ""),
             "tags": tags,
+            "resource_policy": _secret_policy(module, client, secret["ARN"]),
         }
     return sorted(found.values(), key=lambda s: s["name"])
+
+
+def _secret_policy(module: AnsibleAWSModule, client: Any, arn: str) -> str:
+    try:
+        return client.get_resource_policy(aws_retry=True, SecretId=arn).get("ResourcePolicy") or ""
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return ""
+    except AWS_ERRORS as e:  # pylint: disable=duplicate-except
+        module.fail_json_aws(e, msg=f"Failed to read the resource policy of {arn}")
+
+
+def efs_policies(module: AnsibleAWSModule, name: str, env: str) -> list[dict[str, Any]]:
+    client = _client(module, "efs")
+    try:
+        systems = _pages(client, "describe_file_systems", "FileSystems")
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to list the file systems")
+    result = []
+    for system in systems:
+        tags = boto3_tag_list_to_ansible_dict(system.get("Tags", []))
+        if tags.get("Platform") != name or tags.get("Environment") != env:
+            continue
+        try:
+            policy = json.loads(
+                client.describe_file_system_policy(aws_retry=True, FileSystemId=system["FileSystemId"]).get("Policy")
+                or "{}"
+            )
+        except is_boto3_error_code(["PolicyNotFound", "FileSystemNotFound"]):
+            policy = {}
+        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
+            module.fail_json_aws(e, msg=f"Failed to read the policy of {system['FileSystemId']}")
+        result.append({"file_system_id": system["FileSystemId"], "name": system.get("Name", ""), "policy": policy})
+    return sorted(result, key=lambda f: f["file_system_id"])
+
+
+def iam_roles(module: AnsibleAWSModule, prefix: str) -> list[dict[str, Any]]:
+    client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        roles = _pages(client, "list_roles", "Roles")
+    except AWS_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to list the IAM roles")
+    result = []
+    for role in roles:
+        if not role["RoleName"].startswith(f"{prefix}-"):
+            continue
+        document = role.get("AssumeRolePolicyDocument") or {}
+        if isinstance(document, str):  # URL-encoded JSON in the raw API; boto3 decodes it
+            document = json.loads(unquote(document))
+        result.append({"role_name": role["RoleName"], "arn": role["Arn"], "assume_role_policy_document": document})
+    return sorted(result, key=lambda r: r["role_name"])
 
 
 def task_definitions(module: AnsibleAWSModule, prefix: str) -> list[dict[str, Any]]:
@@ -631,6 +719,8 @@ def main() -> None:
         "guardduty_detectors": lambda: guardduty_detectors(module),
         "ecs_services": lambda: ecs_services(module, prefix),
         "dashboards": lambda: dashboards(module, prefix),
+        "efs_policies": lambda: efs_policies(module, name, env),
+        "iam_roles": lambda: iam_roles(module, prefix),
     }
     result: dict[str, Any] = {"changed": False}
     for section in module.params["sections"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,11 @@ def test_audit_passes_on_a_fresh_platform(platform: dict[str, Any]) -> None:
         if row["status"] == "fail":
             assert not row["required"], row  # informative only (local inventory), with its reason
     # Every control is reported; the tiers this platform builds make their controls pass, not skip.
+    # audit_controls imports module_utils as ansible_collections.kstore.platform: the checkout's .collections link
+    # (tests/unit/conftest.py adds it too, but this file may run alone)
+    collections = str(ROOT.parents[2] if ROOT.parents[1].name == "ansible_collections" else ROOT / ".collections")
+    if collections not in sys.path:
+        sys.path.insert(0, collections)
     spec = importlib.util.spec_from_file_location("audit_controls", ROOT / "plugins/filter/audit_controls.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -165,6 +171,10 @@ def test_audit_passes_on_a_fresh_platform(platform: dict[str, Any]) -> None:
         "cache_encrypted_in_transit",
         "cache_auth",
         "cache_multi_az",
+        "efs_policy_tls",
+        "s3_access_logging",
+        "secret_resource_policy",
+        "service_role_confused_deputy",
     } <= passed
 
 
@@ -203,6 +213,31 @@ def _break_controls(url: str) -> list[tuple[str, str]]:
     media = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(f"{PREFIX}-media"))
     s3.delete_public_access_block(Bucket=media)
     expected.append(("s3_public_access_blocked", media))
+    s3.put_bucket_logging(Bucket=media, BucketLoggingStatus={})
+    expected.append(("s3_access_logging", media))
+
+    efs = client("efs", url)
+    systems = [f for f in efs.describe_file_systems()["FileSystems"] if f.get("Name") == f"{PREFIX}-efs"]
+    efs.delete_file_system_policy(FileSystemId=systems[0]["FileSystemId"])
+    expected.append(("efs_policy_tls", f"{PREFIX}-efs"))
+
+    secretsmanager = client("secretsmanager", url)
+    secretsmanager.delete_resource_policy(SecretId=f"{NAME}/{ENV}/database")
+    expected.append(("secret_resource_policy", f"{NAME}/{ENV}/database"))
+
+    iam = client("iam", url)
+    iam.update_assume_role_policy(
+        RoleName=f"{PREFIX}-backup",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
+            }
+        ),
+    )
+    expected.append(("service_role_confused_deputy", f"{PREFIX}-backup"))
 
     ecr = client("ecr", url)
     repos = [r for r in ecr.describe_repositories()["repositories"] if r["repositoryName"].startswith(PREFIX)]

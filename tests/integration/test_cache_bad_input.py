@@ -13,6 +13,10 @@ PLAY = [{"name": "Cache tier", "hosts": "localhost", "gather_facts": False, "rol
 ENABLED = {"cache_enabled": True}
 
 CASES = {
+    "secret reader that is not an ARN": (
+        {"cache_secret_reader_arns": ["arn:aws:s3:::bucket"]},
+        "cache_secret_reader_arns must be IAM principal ARNs",
+    ),
     "node type without cache. prefix": (
         {"cache_node_type": "t4g.micro"},
         "cache_node_type: 't4g.micro' is not an ElastiCache node type",

@@ -21,6 +21,10 @@ PLAY = [
 ]
 
 CASES = {
+    "secret reader that is not an ARN": (
+        {"database_secret_reader_arns": ["deployer"]},
+        "database_secret_reader_arns must be IAM principal ARNs",
+    ),
     "key ARN with a short account": (
         {"database_kms_key_arn": "arn:aws:kms:eu-west-1:12345:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
         "database_kms_key_arn must be empty or a KMS key ARN",

@@ -12,6 +12,11 @@ import pytest
 DIGEST = "registry.example/shop@sha256:" + "ab" * 32
 
 CASES = {
+    "secret reader that is not an ARN": (
+        {"service_image": DIGEST, "service_secret_reader_arns": ["role/deployer"]},
+        "service_secret_reader_arns",
+        "must be IAM principal ARNs",
+    ),
     "mutable tag refused": (
         {"service_image": "registry.example/shop:9.0.1"},
         "service_image",

@@ -21,6 +21,26 @@ PLAYBOOK = [
 ]
 
 CASES = {
+    "EFS policy principal that is not a role ARN": (
+        {"storage_efs_policy_principal_arns": ["shop-prod-task"]},
+        "storage_efs_policy_principal_arns must be IAM role ARNs",
+    ),
+    "EFS policy without ClientMount": (
+        {"storage_efs_policy_client_actions": ["ClientWrite"]},
+        "storage_efs_policy_client_actions must hold ClientMount",
+    ),
+    "EFS policy granting root access": (
+        {"storage_efs_policy_client_actions": ["ClientMount", "ClientRootAccess"]},
+        "storage_efs_policy_client_actions",
+    ),
+    "access log prefix with a trailing slash": (
+        {"storage_s3_access_logs_prefix": "s3-access/"},
+        "storage_s3_access_logs_prefix must be a non-empty S3 key prefix",
+    ),
+    "access logs under the ALB prefix": (
+        {"storage_s3_access_logs_prefix": "alb"},
+        "storage_s3_access_logs_prefix must be a non-empty S3 key prefix",
+    ),
     "negative POSIX uid": ({"storage_efs_posix_uid": -1}, "storage_efs_posix_uid must be a POSIX id"),
     "misspelled variable": ({"storage_delete_bucket": True}, "Unknown variable(s) storage_delete_bucket"),
     "relative access point path": (

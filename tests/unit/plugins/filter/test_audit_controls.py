@@ -24,6 +24,55 @@ TLS_POLICY = {
         {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
     ],
 }
+EFS_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+        {
+            "Sid": "AllowTheTaskRoleThroughTheAccessPoints",
+            "Effect": "Allow",
+            "Principal": {"AWS": ["arn:aws:iam::1:role/shop-prod-task"]},
+            "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            "Condition": {"ArnEquals": {"elasticfilesystem:AccessPointArn": ["arn:aws:elasticfilesystem:ap-1"]}},
+        },
+    ],
+}
+SECRET_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyOtherAccounts",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": "secretsmanager:*",
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111111111111"}},
+            },
+            {
+                "Sid": "DenyValueAccessToOthers",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": ["secretsmanager:GetSecretValue"],
+                "Resource": "*",
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::111111111111:role/x"]}},
+            },
+        ],
+    }
+)
+
+
+def _trust(service: str, condition: dict | None = None) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    if condition is not None:
+        statement["Condition"] = condition
+    return {"Version": "2012-10-17", "Statement": [statement]}
 
 
 def compliant() -> dict[str, Any]:
@@ -60,7 +109,20 @@ def compliant() -> dict[str, Any]:
                     }
                 },
                 "bucket_policy": {"Policy": json.dumps(TLS_POLICY)},
+                "bucket_logging": {"LoggingEnabled": {"TargetBucket": "shop-prod-logs-1", "TargetPrefix": "s3/"}},
+                "bucket_tagging": {"Purpose": "media"},
             }
+        ],
+        "efs_policies": [{"file_system_id": "fs-1", "name": "shop-prod-efs", "policy": copy.deepcopy(EFS_POLICY)}],
+        "iam_roles": [
+            {
+                "role_name": "shop-prod-backup",
+                "assume_role_policy_document": _trust(
+                    "backup.amazonaws.com", {"StringEquals": {"aws:SourceAccount": "111111111111"}}
+                ),
+            },
+            {"role_name": "shop-prod-ecs-instance", "assume_role_policy_document": _trust("ec2.amazonaws.com")},
+            {"role_name": "shop-prod-operator", "assume_role_policy_document": {"Statement": []}},
         ],
         "log_groups": [
             {"log_group_name": "/shop/prod/shop", "kms_key_id": "arn:key"},
@@ -205,8 +267,14 @@ def compliant() -> dict[str, Any]:
                 "kms_key_id": "arn:k1",
                 "rotation_enabled": True,
                 "rotation_lambda_arn": "arn:lambda",
+                "resource_policy": SECRET_POLICY,
             },
-            {"name": "shop/prod/prestashop-keys", "kms_key_id": "arn:k1", "rotation_enabled": False},
+            {
+                "name": "shop/prod/prestashop-keys",
+                "kms_key_id": "arn:k1",
+                "rotation_enabled": False,
+                "resource_policy": SECRET_POLICY,
+            },
         ],
         "task_definitions": [
             {
@@ -366,6 +434,42 @@ BREACHES: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     ("sns_encrypted", "shop-prod-alarms", _set("sns_topics.0.kms_master_key_id", ""), "no KMS key"),
     ("secrets_encrypted", "shop/prod/database", _set("secrets.0.kms_key_id", ""), "AWS managed key"),
     ("secrets_rotation", "shop/prod/database", _set("secrets.0.rotation_enabled", False), "rotation off"),
+    ("secret_resource_policy", "shop/prod/database", _set("secrets.0.resource_policy", ""), "no resource policy"),
+    (
+        "secret_resource_policy",
+        "shop/prod/database",
+        _set("secrets.0.resource_policy", json.dumps({"Statement": json.loads(SECRET_POLICY)["Statement"][1:]})),
+        "aws:PrincipalAccount",
+    ),
+    ("efs_policy_tls", "shop-prod-efs", _set("efs_policies.0.policy", {}), "no file-system policy"),
+    (
+        "efs_policy_tls",
+        "shop-prod-efs",
+        _set("efs_policies.0.policy", {"Statement": EFS_POLICY["Statement"][1:]}),
+        "aws:SecureTransport",
+    ),
+    (
+        "efs_policy_tls",
+        "shop-prod-efs",
+        _set(
+            "efs_policies.0.policy.Statement",
+            [*EFS_POLICY["Statement"], {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "*"}],
+        ),
+        "unconditional Allow",
+    ),
+    ("s3_access_logging", "shop-prod-media-1", _set("buckets.0.bucket_logging", {}), "logging off"),
+    (
+        "s3_access_logging",
+        "shop-prod-media-1",
+        _set("buckets.0.bucket_logging.LoggingEnabled.TargetBucket", "shop-prod-media-1"),
+        "into itself",
+    ),
+    (
+        "service_role_confused_deputy",
+        "shop-prod-backup",
+        _set("iam_roles.0.assume_role_policy_document", _trust("backup.amazonaws.com")),
+        "backup.amazonaws.com without aws:SourceAccount",
+    ),
     (
         "ebs_encrypted",
         "shop-prod-ecs",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -284,3 +285,48 @@ def test_reads_the_guardduty_detector_and_its_features(audit: Callable[..., dict
             },
         ],
     }
+
+
+def test_reads_efs_policies_secret_policies_and_role_trusts(audit: Callable[..., dict], clean_emulator: Any) -> None:
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+    efs = client("efs", clean_emulator)
+    ours = efs.create_file_system(CreationToken="a", Tags=[*TAGS, {"Key": "Name", "Value": "shop-prod-efs"}])
+    bare = efs.create_file_system(CreationToken="b", Tags=TAGS)
+    efs.create_file_system(CreationToken="c", Tags=[{"Key": "Platform", "Value": "other"}])
+    efs.put_file_system_policy(FileSystemId=ours["FileSystemId"], Policy=json.dumps(policy))
+
+    secrets = client("secretsmanager", clean_emulator)
+    secrets.create_secret(Name="shop/prod/database", SecretString="x")
+    secrets.create_secret(Name="shop/prod/admin", SecretString="x")
+    secrets.put_resource_policy(SecretId="shop/prod/database", ResourcePolicy=json.dumps(policy))
+
+    iam = client("iam", clean_emulator)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam.create_role(RoleName="shop-prod-backup", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.create_role(RoleName="other-prod-backup", AssumeRolePolicyDocument=json.dumps(trust))
+
+    result = audit(sections=["efs_policies", "secrets", "iam_roles"])
+    assert sorted((f["file_system_id"], f["policy"]) for f in result["efs_policies"]) == sorted(
+        [(ours["FileSystemId"], policy), (bare["FileSystemId"], {})]
+    )
+    by_name = {s["name"]: s for s in result["secrets"]}
+    assert json.loads(by_name["shop/prod/database"]["resource_policy"]) == policy
+    assert by_name["shop/prod/admin"]["resource_policy"] == ""
+    assert [(r["role_name"], r["assume_role_policy_document"]) for r in result["iam_roles"]] == [
+        ("shop-prod-backup", trust)
+    ]
