@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -11,7 +12,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.kstore.platform.plugins.module_utils.cidrs import reaches_internet
+from ansible_collections.kstore.platform.plugins.module_utils.cidrs import public_reach, reaches_internet
+from ansible_collections.kstore.platform.plugins.module_utils.endpoint_policy import full_access_statements
 
 DOCUMENTATION = r"""
 name: audit_controls
@@ -30,7 +32,7 @@ options:
         C(efs), C(buckets), C(log_groups), C(vpcs), C(security_groups), C(instances), C(kms_keys), C(trails),
         C(load_balancers), C(ecr_repositories), C(launch_templates), C(web_acls), C(secrets), C(task_definitions),
         C(flow_logs), C(sns_topics), C(cache_replication_groups), C(guardduty_detectors), C(efs_policies),
-        C(iam_roles) (a missing key is an empty list).
+        C(iam_roles), C(vpc_endpoints), C(network_acls) (a missing key is an empty list).
     type: dict
     required: true
   requirements:
@@ -138,6 +140,9 @@ CONTROLS: dict[str, tuple[str, str]] = {
     "cloudtrail_log_validation": ("CloudTrail log file validation on", "observability"),
     "guardduty_protection": ("GuardDuty on with S3, EBS malware and runtime protection", "observability"),
     "flow_logs": ("VPC flow logs active", "network"),
+    "vpc_endpoint_policy": ("No VPC endpoint with the default full-access policy", "network"),
+    "nacl_no_admin_ports": ("No NACL allows 22/3389 from the internet", "network"),
+    "default_nacl_no_allow": ("The VPC's default NACL allows nothing and no subnet uses it", "network"),
     "taskdef_no_plaintext_secrets": ("No secret-like variable in task definitions' plaintext environment", "service"),
 }
 
@@ -577,6 +582,76 @@ class Audit:
             f"no VPC of {self.prefix} (network tier not built)",
         )
 
+    def _vpc_ids(self) -> set[str]:
+        return {v.get("id") or v.get("vpc_id") for v in self.items("vpcs") if self.ours(v)}
+
+    def vpc_endpoints(self) -> None:
+        vpc_ids = self._vpc_ids()
+        if not vpc_ids:
+            self.skip("vpc_endpoint_policy", f"no VPC of {self.prefix} (network tier not built)")
+            return
+        endpoints = [
+            (f"{str(e.get('service_name', '')).rsplit('.', 1)[-1]} ({e.get('vpc_endpoint_id')})", e)
+            for e in self.items("vpc_endpoints")
+            if e.get("vpc_id") in vpc_ids and str(e.get("state", "available")).lower() not in ("deleting", "deleted")
+        ]
+
+        def restricted(endpoint: dict) -> tuple[bool, str]:
+            try:
+                full = full_access_statements(endpoint.get("policy_document"))
+            except ValueError:
+                return False, "unreadable endpoint policy"
+            if full:
+                what = "no policy (AWS's default)" if not endpoint.get("policy_document") else "the default policy"
+                return False, f"{what}: full access for any principal"
+            return True, "restricted policy"
+
+        self.each(
+            "vpc_endpoint_policy",
+            endpoints,
+            restricted,
+            f"no VPC endpoint in the VPCs of {self.prefix} (network_endpoints all switched off)",
+        )
+
+    def network_acls(self) -> None:
+        vpc_ids = self._vpc_ids()
+        if not vpc_ids:
+            for control in ("nacl_no_admin_ports", "default_nacl_no_allow"):
+                self.skip(control, f"no VPC of {self.prefix} (network tier not built)")
+            return
+        nacls = [n for n in self.items("network_acls") if n.get("vpc_id") in vpc_ids]
+        if not nacls:
+            for control in ("nacl_no_admin_ports", "default_nacl_no_allow"):
+                self.skip(control, f"no NACL read in the VPCs of {self.prefix}")
+            return
+        for nacl in nacls:
+            name = (
+                f"{_tags(nacl).get('Name') or ('default' if nacl.get('is_default') else '-')} ({nacl.get('nacl_id')})"
+            )
+            open_ports = [port for port in ADMIN_PORTS if _nacl_admits_internet(nacl.get("ingress") or [], port)]
+            self.add(
+                "nacl_no_admin_ports",
+                name,
+                not open_ports,
+                f"the internet reaches port(s) {', '.join(map(str, open_ports))}"
+                if open_ports
+                else "no 22/3389 from the internet",
+            )
+        for nacl in (n for n in nacls if n.get("is_default")):
+            allows = [
+                e for e in (nacl.get("ingress") or []) + (nacl.get("egress") or []) if len(e) > 2 and e[2] == "allow"
+            ]
+            subnets = nacl.get("subnets") or []
+            problems = ([f"{len(allows)} allow entr{'y' if len(allows) == 1 else 'ies'}"] if allows else []) + (
+                [f"used by {', '.join(subnets)}"] if subnets else []
+            )
+            self.add(
+                "default_nacl_no_allow",
+                f"default ({nacl.get('nacl_id')})",
+                not problems,
+                ", ".join(problems) if problems else "deny-all only, no subnet",
+            )
+
     def task_definitions(self) -> None:
         definitions = [
             (d.get("task_definition_arn", "").rsplit("/", 1)[-1] or d.get("family", ""), d)
@@ -619,6 +694,8 @@ class Audit:
             self.cloudtrail,
             self.guardduty,
             self.flow_logs,
+            self.vpc_endpoints,
+            self.network_acls,
             self.task_definitions,
         ):
             step()
@@ -927,6 +1004,39 @@ def _describe(permission: dict) -> str:
     low, high = permission.get("from_port"), permission.get("to_port")
     ports = str(low) if low == high else f"{low}-{high}"
     return f"{permission.get('ip_protocol')}/{ports}"
+
+
+def _nacl_covers(entry: list, port: int) -> bool:
+    """Whether a NACL entry (amazon.aws.ec2_vpc_nacl_info's list form) matches TCP traffic to ``port``."""
+    protocol = str(entry[1]).lower()
+    if protocol in ("all", "-1"):
+        return True
+    if protocol not in ("tcp", "6"):
+        return False
+    low, high = entry[6], entry[7]
+    return low is None or high is None or int(low) <= port <= int(high)
+
+
+def _nacl_admits_internet(ingress: list[list], port: int) -> bool:
+    """NACL entries are evaluated lowest rule number first: is there an allow for ``port`` from public addresses
+    that no earlier deny of a CIDR containing it (for that port) shadows?"""
+    denied: list[ipaddress._BaseNetwork] = []
+    for entry in sorted((e for e in ingress if len(e) > 3 and e[3]), key=lambda e: int(e[0])):
+        if not _nacl_covers(entry, port):
+            continue
+        try:
+            network = ipaddress.ip_network(str(entry[3]), strict=False)
+        except ValueError:
+            continue
+        if entry[2] == "deny":
+            denied.append(network)
+            continue
+        reach = public_reach([str(network)])
+        if not (reach.get("ipv4") or reach.get("ipv6")):
+            continue
+        if not any(network.version == d.version and network.subnet_of(d) for d in denied):
+            return True
+    return False
 
 
 def _snake(name: str) -> str:

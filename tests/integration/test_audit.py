@@ -45,8 +45,10 @@ EXTRA_VARS: dict[str, Any] = {
     "network_vpc_cidr": "10.93.0.0/16",
     "network_az_count": 2,
     "network_nat_mode": "single",
+    # Two endpoints (a gateway and an interface one) so that vpc_endpoint_policy is judged, not skipped.
     "network_endpoints": {
-        k: False for k in ("s3", "ssm", "ssmmessages", "ec2messages", "ecr_api", "ecr_dkr", "logs", "secretsmanager")
+        k: k in ("s3", "logs")
+        for k in ("s3", "ssm", "ssmmessages", "ec2messages", "ecr_api", "ecr_dkr", "logs", "secretsmanager")
     },
     "network_flow_logs_enabled": True,
     # The cache tier is on (about 13 s of converge on the emulator) so that its controls are judged, not skipped.
@@ -175,6 +177,9 @@ def test_audit_passes_on_a_fresh_platform(platform: dict[str, Any]) -> None:
         "s3_access_logging",
         "secret_resource_policy",
         "service_role_confused_deputy",
+        "vpc_endpoint_policy",
+        "nacl_no_admin_ports",
+        "default_nacl_no_allow",
     } <= passed
 
 
@@ -190,6 +195,39 @@ def _break_controls(url: str) -> list[tuple[str, str]]:
     )
     app_name = f"{PREFIX}-app ({app['GroupId']})"
     expected += [("sg_no_admin_ports", app_name), ("sg_world_only_alb", app_name)]
+
+    # An endpoint back to AWS's default policy; SSH from the internet on the app NACL; an allow on the default NACL.
+    vpc_id = ec2.describe_vpcs(Filters=[{"Name": "tag:Platform", "Values": [NAME]}])["Vpcs"][0]["VpcId"]
+    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]
+    logs = next(e for e in endpoints if e["ServiceName"].endswith(".logs"))
+    full = {
+        "Version": "2008-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+    }
+    ec2.modify_vpc_endpoint(VpcEndpointId=logs["VpcEndpointId"], PolicyDocument=json.dumps(full))
+    expected.append(("vpc_endpoint_policy", f"logs ({logs['VpcEndpointId']})"))
+    nacls = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkAcls"]
+    app_nacl = next(n for n in nacls if {"Key": "Name", "Value": f"{PREFIX}-app"} in n.get("Tags", []))
+    ec2.create_network_acl_entry(
+        NetworkAclId=app_nacl["NetworkAclId"],
+        RuleNumber=10,
+        Protocol="6",
+        RuleAction="allow",
+        Egress=False,
+        CidrBlock="0.0.0.0/0",
+        PortRange={"From": 22, "To": 22},
+    )
+    expected.append(("nacl_no_admin_ports", f"{PREFIX}-app ({app_nacl['NetworkAclId']})"))
+    default_nacl = next(n for n in nacls if n["IsDefault"])
+    ec2.create_network_acl_entry(
+        NetworkAclId=default_nacl["NetworkAclId"],
+        RuleNumber=100,
+        Protocol="-1",
+        RuleAction="allow",
+        Egress=True,
+        CidrBlock="0.0.0.0/0",
+    )
+    expected.append(("default_nacl_no_allow", f"default ({default_nacl['NetworkAclId']})"))
 
     kms = client("kms", url)
     key_id = kms.describe_key(KeyId=f"alias/{PREFIX}")["KeyMetadata"]["KeyId"]

@@ -18,6 +18,8 @@ from ansible_collections.kstore.platform.plugins.filter.audit_controls import (
 
 TAGS = {"Platform": "shop", "Environment": "prod"}
 ALB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/shop-prod-alb/1"
+FULL = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+ACCOUNT_ONLY = {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
 TLS_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
@@ -289,6 +291,67 @@ def compliant() -> dict[str, Any]:
             {"flow_log_id": "fl-1", "resource_id": "vpc-1", "flow_log_status": "ACTIVE", "traffic_type": "ALL"}
         ],
         "sns_topics": [{"name": "shop-prod-alarms", "arn": "arn:sns", "kms_master_key_id": "alias/shop-prod"}],
+        "vpc_endpoints": [
+            {
+                "vpc_endpoint_id": "vpce-1",
+                "vpc_id": "vpc-1",
+                "service_name": "com.amazonaws.eu-west-1.s3",
+                "state": "available",
+                "policy_document": json.dumps(
+                    {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}
+                ),
+            },
+            {
+                "vpc_endpoint_id": "vpce-2",
+                "vpc_id": "vpc-1",
+                "service_name": "com.amazonaws.eu-west-1.logs",
+                "policy_document": json.dumps({"Statement": [{**FULL, "Condition": ACCOUNT_ONLY}]}),
+            },
+            # another platform's VPC: not judged
+            {"vpc_endpoint_id": "vpce-9", "vpc_id": "vpc-9", "service_name": "com.amazonaws.eu-west-1.ssm"},
+        ],
+        "network_acls": [
+            {
+                "nacl_id": "acl-p",
+                "vpc_id": "vpc-1",
+                "is_default": False,
+                "tags": {**TAGS, "Name": "shop-prod-public"},
+                "subnets": ["subnet-p"],
+                "ingress": [
+                    [50, "tcp", "deny", "0.0.0.0/0", None, None, 22, 22],
+                    [51, "tcp", "deny", "0.0.0.0/0", None, None, 3389, 3389],
+                    [100, "tcp", "allow", "0.0.0.0/0", None, None, 443, 443],
+                    [300, "tcp", "allow", "0.0.0.0/0", None, None, 1024, 65535],
+                    [400, "icmp", "allow", "0.0.0.0/0", 3, 4, None, None],
+                    [32767, "all", "deny", "0.0.0.0/0", None, None, 0, 65535],
+                ],
+                "egress": [[100, "tcp", "allow", "0.0.0.0/0", None, None, 1024, 65535]],
+            },
+            {
+                "nacl_id": "acl-d",
+                "vpc_id": "vpc-1",
+                "is_default": False,
+                "tags": {**TAGS, "Name": "shop-prod-data"},
+                "subnets": ["subnet-d"],
+                # all traffic from a private range only: not the internet
+                "ingress": [[100, "all", "allow", "10.0.128.0/20", None, None, 0, 65535]],
+                "egress": [],
+            },
+            {
+                "nacl_id": "acl-0",
+                "vpc_id": "vpc-1",
+                "is_default": True,
+                "subnets": [],
+                "ingress": [[32767, "all", "deny", "0.0.0.0/0", None, None, 0, 65535]],
+                "egress": [[32767, "all", "deny", "0.0.0.0/0", None, None, 0, 65535]],
+            },
+            {
+                "nacl_id": "acl-9",
+                "vpc_id": "vpc-9",
+                "is_default": True,
+                "ingress": [[100, "all", "allow", "0.0.0.0/0"]],
+            },
+        ],
         "cache_replication_groups": [
             {
                 "replication_group_id": "shop-prod-redis",
@@ -548,6 +611,47 @@ BREACHES: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     ("flow_logs", "vpc-1", _set("flow_logs", []), "no active flow log"),
     ("flow_logs", "vpc-1", _set("flow_logs.0.flow_log_status", "INACTIVE"), "no active flow log"),
     (
+        "vpc_endpoint_policy",
+        "logs (vpce-2)",
+        _set("vpc_endpoints.1.policy_document", json.dumps({"Version": "2008-10-17", "Statement": [FULL]})),
+        "full access",
+    ),
+    ("vpc_endpoint_policy", "s3 (vpce-1)", _set("vpc_endpoints.0.policy_document", None), "no policy"),
+    ("vpc_endpoint_policy", "s3 (vpce-1)", _set("vpc_endpoints.0.policy_document", "{x"), "unreadable"),
+    (
+        "nacl_no_admin_ports",
+        "shop-prod-public (acl-p)",
+        _set("network_acls.0.ingress.0", [50, "tcp", "allow", "0.0.0.0/0", None, None, 22, 22]),
+        "port(s) 22",
+    ),
+    # the replies rule covers 3389 once its deny is gone
+    (
+        "nacl_no_admin_ports",
+        "shop-prod-public (acl-p)",
+        _set("network_acls.0.ingress.1", [51, "udp", "deny", "0.0.0.0/0", None, None, 1, 1]),
+        "3389",
+    ),
+    # a deny of a narrower range does not shadow an allow of the internet
+    (
+        "nacl_no_admin_ports",
+        "shop-prod-public (acl-p)",
+        _set("network_acls.0.ingress.1", [51, "tcp", "deny", "203.0.113.0/24", None, None, 3389, 3389]),
+        "port(s) 3389",
+    ),
+    (
+        "nacl_no_admin_ports",
+        "shop-prod-data (acl-d)",
+        _set("network_acls.1.ingress.0", [100, "all", "allow", "0.0.0.0/1", None, None, 0, 65535]),
+        "22, 3389",
+    ),
+    (
+        "default_nacl_no_allow",
+        "default (acl-0)",
+        _set("network_acls.2.ingress.0", [100, "all", "allow", "0.0.0.0/0", None, None, 0, 65535]),
+        "1 allow entry",
+    ),
+    ("default_nacl_no_allow", "default (acl-0)", _set("network_acls.2.subnets", ["subnet-x"]), "used by subnet-x"),
+    (
         "taskdef_no_plaintext_secrets",
         "shop-prod-shop:3",
         _set("task_definitions.0.containers.0.environment_names", ["PS_DOMAIN", "PS_DB_PASSWORD"]),
@@ -599,6 +703,20 @@ def test_only_network_built_skips_later_tiers() -> None:
     assert of(result, "sg_no_admin_ports")[0]["status"] == "skip"
     assert of(result, "cloudtrail_logging")[0]["status"] == "skip"
     assert of(result, "rds_encrypted")[0]["status"] == "skip"
+
+
+def test_network_without_endpoints_skips_the_endpoint_control() -> None:
+    facts = compliant()
+    facts["vpc_endpoints"] = facts["vpc_endpoints"][2:]  # another VPC's only
+    result = rows(facts)
+    assert of(result, "vpc_endpoint_policy")[0]["status"] == "skip"
+    assert "switched off" in of(result, "vpc_endpoint_policy")[0]["detail"]
+    assert {r["status"] for r in of(result, "nacl_no_admin_ports")} == {"pass"}
+    assert [r["resource"] for r in of(result, "nacl_no_admin_ports")] == [
+        "shop-prod-public (acl-p)",
+        "shop-prod-data (acl-d)",
+        "default (acl-0)",
+    ]
 
 
 def test_no_cache_skips_the_cache_controls_with_a_reason() -> None:
